@@ -1,0 +1,100 @@
+"""The /api/v1 surface: blueprints of every capability, problem+json errors, idempotency, commits."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_login import current_user
+from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from dispatch.api import idempotency
+from dispatch.api.problems import from_domain_error, from_http_exception, is_api_request, problem
+from dispatch.auth.access import authenticated_by_token
+from dispatch.errors import DomainError
+from dispatch.extensions import csrf, db
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Endpoints whose responses must not be stored for replay (they carry a secret).
+NOT_REPLAYABLE = frozenset({"api_auth.create_token"})
+
+
+class DispatchApi(Api):
+    """flask-smorest's Api, answering errors under /api/ as problem+json and leaving pages alone."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response | HTTPException:
+        if not is_api_request():
+            return error
+        return from_http_exception(error)
+
+
+api = DispatchApi()
+
+
+def blueprints() -> list:
+    """Every capability's API blueprint."""
+    from dispatch.auth.api import blp as auth_blp
+    from dispatch.billing.api import blp as billing_blp
+    from dispatch.closure.api import blp as closure_blp
+    from dispatch.customers.api import blp as customers_blp
+    from dispatch.desk.api import blp as desk_blp
+    from dispatch.field.api import blp as field_blp
+    from dispatch.scheduling.api import blp as scheduling_blp
+
+    return [auth_blp, customers_blp, desk_blp, scheduling_blp, field_blp, closure_blp, billing_blp]
+
+
+def init_app(app: Flask) -> None:
+    """Register the API with ``app``."""
+    api.init_app(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    api.spec.options["security"] = [{"bearer": []}, {"session": []}]
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # checked below, for session-authenticated requests only
+
+    app.register_error_handler(DomainError, _domain_error)
+    app.before_request(_before_api_request)
+    app.after_request(_finish_unit_of_work)
+
+
+def _domain_error(error: DomainError):  # noqa: ANN202
+    if is_api_request():
+        return from_domain_error(error)
+    from flask import render_template
+
+    return render_template("errors/domain.html", error=error), error.status
+
+
+def _before_api_request() -> Response | None:
+    if not is_api_request() or request.method not in UNSAFE_METHODS:
+        return None
+    if not current_user.is_authenticated:
+        return None
+    if not authenticated_by_token():
+        csrf.protect()
+    if request.method == "POST" and request.endpoint not in NOT_REPLAYABLE:
+        return idempotency.begin(current_user.id)
+    return None
+
+
+def _finish_unit_of_work(response: Response) -> Response:
+    """Commit the request's changes when it succeeded, roll them back when it did not."""
+    if request.method not in UNSAFE_METHODS:
+        return response
+    if response.status_code >= 400:
+        db.session.rollback()
+        idempotency.release()
+        return response
+    if is_api_request():
+        idempotency.store(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        idempotency.release()
+        if is_api_request():
+            return problem(409, "Conflict", "The change clashes with data saved meanwhile; reload and retry.")
+        raise
+    return response

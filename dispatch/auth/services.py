@@ -1,0 +1,98 @@
+"""Users, passwords and bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from dispatch.auth.models import ApiToken, User
+from dispatch.dbtypes import utcnow
+from dispatch.enums import Role
+from dispatch.errors import Invalid
+from dispatch.extensions import db
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so that a miss takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def create_user(email: str, name: str, role: Role | str, password: str, language: str = "en") -> User:
+    """Add a user; the e-mail must be new and the password long enough."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise Invalid("Not an e-mail address.", errors={"email": ["Not a valid e-mail address."]})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("Password too short.", errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+    if user_by_email(email) is not None:
+        raise Invalid("E-mail already in use.", errors={"email": ["A user with this e-mail exists."]})
+    user = User(email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password),
+                language=language)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def user_by_email(email: str) -> User | None:
+    """The user with this e-mail (case-insensitive), if any."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; rehashes outdated hashes."""
+    user = user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def issue_token(user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
+    """A new bearer token for ``user``: the plain token (shown once) and its stored record."""
+    plain = secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, token_hash=_digest(plain), expires_at=utcnow() + lifetime)
+    db.session.add(token)
+    db.session.flush()
+    return plain, token
+
+
+def user_for_token(plain: str, now: datetime | None = None) -> User | None:
+    """The active user a valid, unexpired, unrevoked bearer token belongs to."""
+    now = now or utcnow()
+    row = db.session.execute(
+        select(User, ApiToken)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+    ).first()
+    if row is None or not row.User.active:
+        return None
+    return row.User
+
+
+def revoke_token(plain: str) -> bool:
+    """Revoke a bearer token; True if it existed."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    if token is None:
+        return False
+    token.revoked_at = utcnow()
+    return True
+
+
+def _digest(plain: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is safe here (unlike passwords).
+    return hashlib.sha256(plain.encode()).hexdigest()

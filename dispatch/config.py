@@ -1,0 +1,103 @@
+"""Configuration: defaults, then instance/config.py, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+# Environment variables that override configuration, with the type to parse them as.
+ENV_OVERRIDES: dict[str, type] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "STORAGE_DIR": str,
+    "SMTP_URL": str,
+    "MAIL_FROM": str,
+    "COMPANY_TIMEZONE": str,
+    "GEOCODER": str,
+    "GEOCODER_URL": str,
+    "GEOCODER_USER_AGENT": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "PUBLIC_BASE_URL": str,
+    "TOKEN_LIFETIME_HOURS": int,
+    "MAX_UPLOAD_MB": int,
+}
+
+
+class Defaults:
+    """Settings that hold unless the instance config or the environment says otherwise."""
+
+    DATABASE_URL = ""  # empty: SQLite file in the instance folder
+    REDIS_URL = ""  # empty: background tasks run in-process after the commit
+    STORAGE_DIR = ""  # empty: instance/files
+    SMTP_URL = "smtp://127.0.0.1:25"
+    MAIL_FROM = "Service desk <service@example.com>"
+    COMPANY_TIMEZONE = "Europe/Amsterdam"
+    GEOCODER = "nominatim"
+    GEOCODER_URL = "nominatim.openstreetmap.org"
+    GEOCODER_USER_AGENT = "dispatch-field-service"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    TOKEN_LIFETIME_HOURS = 24 * 30
+    MAX_UPLOAD_MB = 25
+    TASK_MAX_ATTEMPTS = 5
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_STORAGE_URI = ""
+    RATELIMIT_HEADERS_ENABLED = True
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "nl", "de")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the session bounds the token; technicians keep pages open all day
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    # flask-smorest / OpenAPI
+    API_TITLE = "Dispatch API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+def load(app_config: dict[str, Any], instance_path: Path, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app_config`` from defaults, the instance config file, the environment and ``test_config``."""
+    app_config.from_object(Defaults)  # type: ignore[attr-defined]
+    if test_config is None:
+        app_config.from_pyfile(str(instance_path / "config.py"), silent=True)  # type: ignore[attr-defined]
+        for name, kind in ENV_OVERRIDES.items():
+            if name in os.environ:
+                app_config[name] = kind(os.environ[name])
+    else:
+        app_config.update(test_config)
+
+    if not app_config.get("SECRET_KEY"):
+        app_config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    if not app_config["DATABASE_URL"]:
+        app_config["DATABASE_URL"] = f"sqlite:///{instance_path / 'dispatch.sqlite3'}"
+    app_config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app_config["DATABASE_URL"])
+    if not app_config["STORAGE_DIR"]:
+        app_config["STORAGE_DIR"] = str(instance_path / "files")
+    if not app_config["RATELIMIT_STORAGE_URI"]:
+        app_config["RATELIMIT_STORAGE_URI"] = app_config["REDIS_URL"] or "memory://"
+    app_config["MAX_CONTENT_LENGTH"] = app_config["MAX_UPLOAD_MB"] * 1024 * 1024
+
+
+def _normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Read the secret key from the instance folder, generating it on first run."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

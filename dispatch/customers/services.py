@@ -1,0 +1,153 @@
+"""Customers, sites, assets and contracts: creating them and reading a customer's whole picture."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dispatch import audit
+from dispatch.customers.models import Asset, Contract, Customer, Site
+from dispatch.errors import Invalid, NotFound
+from dispatch.extensions import db
+
+COVERABLE = ("labour", "parts", "callout")
+
+
+def create_customer(data: dict[str, Any], actor_id: int | None = None) -> Customer:
+    """Add a customer with its billing address, which also becomes its first service site."""
+    address = data["address"]
+    customer = Customer(
+        name=data["name"].strip(),
+        is_company=data.get("is_company", bool(data.get("vat_number"))),
+        email=data.get("email"),
+        phone=data.get("phone"),
+        language=data.get("language") or "nl",
+        vat_number=data.get("vat_number"),
+        street=address["street"],
+        postal_code=address["postal_code"],
+        city=address["city"],
+        country=address["country"].upper(),
+    )
+    db.session.add(customer)
+    db.session.flush()
+    add_site(customer, address, latitude=data.get("latitude"), longitude=data.get("longitude"))
+    audit.record("customer.created", customer, actor_id)
+    return customer
+
+
+def add_site(customer: Customer, address: dict[str, str], *, name: str | None = None,
+             latitude: float | None = None, longitude: float | None = None) -> Site:
+    """Add a service address to ``customer``."""
+    site = Site(customer_id=customer.id, name=name, street=address["street"], postal_code=address["postal_code"],
+                city=address["city"], country=address["country"].upper(), latitude=latitude, longitude=longitude)
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def get_customer(customer_id: int) -> Customer:
+    """The customer, or NotFound."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} does not exist.")
+    return customer
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_asset(customer: Customer, data: dict[str, Any], actor_id: int | None = None) -> Asset:
+    """Register an installed product; warranty end dates may be given or derived from ``warranty_months``."""
+    site_id = data.get("site_id")
+    if site_id is not None:
+        site = db.session.get(Site, site_id)
+        if site is None or site.customer_id != customer.id:
+            raise Invalid("Unknown site.", errors={"site_id": ["Not a site of this customer."]})
+    else:
+        site_id = customer.sites[0].id if customer.sites else None
+    purchased_on: date = data["purchased_on"]
+    months = data.get("warranty_months")
+    parts_until = data.get("parts_warranty_until") or (add_months(purchased_on, months) if months else None)
+    labour_until = data.get("labour_warranty_until") or (add_months(purchased_on, months) if months else None)
+    for field, value in (("parts_warranty_until", parts_until), ("labour_warranty_until", labour_until)):
+        if value is not None and value < purchased_on:
+            raise Invalid("Warranty ends before purchase.", errors={field: ["Must not be before purchased_on."]})
+    asset = Asset(
+        customer_id=customer.id, site_id=site_id, product=data["product"], model=data.get("model"),
+        serial_number=data["serial_number"], supplier=data.get("supplier"), purchased_on=purchased_on,
+        installed_on=data.get("installed_on"), parts_warranty_until=parts_until, labour_warranty_until=labour_until,
+    )
+    db.session.add(asset)
+    db.session.flush()
+    audit.record("asset.created", asset, actor_id, customer_id=customer.id)
+    return asset
+
+
+def create_contract(data: dict[str, Any], actor_id: int | None = None) -> Contract:
+    """Add a service contract over some of one customer's assets."""
+    customer = db.session.get(Customer, data["customer_id"])
+    if customer is None:
+        raise Invalid("Unknown customer.", errors={"customer_id": ["No such customer."]})
+    if data["ends_on"] < data["starts_on"]:
+        raise Invalid("Contract ends before it starts.", errors={"ends_on": ["Must not be before starts_on."]})
+    asset_ids = list(dict.fromkeys(data.get("asset_ids") or []))
+    assets = list(db.session.scalars(select(Asset).where(Asset.id.in_(asset_ids)))) if asset_ids else []
+    if len(assets) != len(asset_ids) or any(asset.customer_id != customer.id for asset in assets):
+        raise Invalid("Unknown assets.", errors={"asset_ids": ["Every asset must belong to this customer."]})
+    covers = set(data.get("covers") or [])
+    contract = Contract(
+        customer_id=customer.id, starts_on=data["starts_on"], ends_on=data["ends_on"],
+        covers_labour="labour" in covers, covers_parts="parts" in covers, covers_callout="callout" in covers,
+        included_visits=data.get("included_visits"), assets=assets,
+    )
+    db.session.add(contract)
+    db.session.flush()
+    audit.record("contract.created", contract, actor_id, customer_id=customer.id, asset_ids=asset_ids)
+    return contract
+
+
+def active_contracts_for_asset(asset_id: int, on: date) -> list[Contract]:
+    """Contracts covering the asset on the given day."""
+    from dispatch.customers.models import contract_assets
+
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .join(contract_assets, contract_assets.c.contract_id == Contract.id)
+            .where(contract_assets.c.asset_id == asset_id, Contract.starts_on <= on, Contract.ends_on >= on)
+            .order_by(Contract.id)
+        )
+    )
+
+
+def customer_overview(customer: Customer, recent: int = 20) -> dict[str, Any]:
+    """A customer with sites, assets, contracts and their most recent tickets, jobs and invoices."""
+    from dispatch.billing.models import Invoice
+    from dispatch.desk.models import Ticket
+    from dispatch.scheduling.models import Job
+
+    assets = list(db.session.scalars(select(Asset).where(Asset.customer_id == customer.id).order_by(Asset.id)))
+    contracts = list(db.session.scalars(
+        select(Contract).where(Contract.customer_id == customer.id).order_by(Contract.id)
+        .options(selectinload(Contract.assets))
+    ))
+    tickets = list(db.session.scalars(
+        select(Ticket).where(Ticket.customer_id == customer.id).order_by(Ticket.created_at.desc()).limit(recent)
+    ))
+    jobs = list(db.session.scalars(
+        select(Job).join(Site, Site.id == Job.site_id).where(Site.customer_id == customer.id)
+        .order_by(Job.created_at.desc()).limit(recent)
+    ))
+    invoices = list(db.session.scalars(
+        select(Invoice).where(Invoice.customer_id == customer.id).order_by(Invoice.created_at.desc()).limit(recent)
+    ))
+    return {"customer": customer, "sites": customer.sites, "assets": assets, "contracts": contracts,
+            "tickets": tickets, "jobs": jobs, "invoices": invoices}

@@ -1,0 +1,98 @@
+"""Job representations shared by the scheduling and field APIs."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from dispatch.enums import JobKind, JobStatus
+from dispatch.schemas import Text
+
+
+class JobIn(Schema):
+    kind = fields.Enum(JobKind, by_value=True, allow_none=True)
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(5, 24 * 60))
+    required_skills = fields.List(Text(40, required=True), validate=validate.Length(max=20), load_default=list)
+    asset_id = fields.Integer(allow_none=True)
+    instructions = Text(5000, allow_none=True)
+
+
+class ScheduleIn(Schema):
+    technician_id = fields.Integer(required=True)
+    start = fields.AwareDateTime(required=True)
+    end = fields.AwareDateTime(required=True)
+
+
+class SuggestionArgs(Schema):
+    start = fields.AwareDateTime(metadata={"description": "wanted start; default the next working morning"})
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+class SuggestionOut(Schema):
+    technician_id = fields.Integer()
+    name = fields.String()
+    score = fields.Float()
+    distance_km = fields.Float(allow_none=True)
+    reasons = fields.List(fields.String())
+
+
+class CustomerBrief(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    phone = fields.String()
+    email = fields.String()
+
+
+class SiteBrief(Schema):
+    id = fields.Integer()
+    street = fields.String()
+    postal_code = fields.String()
+    city = fields.String()
+    country = fields.String()
+    latitude = fields.Float()
+    longitude = fields.Float()
+    access_notes = fields.String()
+
+
+class AssetBrief(Schema):
+    id = fields.Integer()
+    product = fields.String()
+    model = fields.String()
+    serial_number = fields.String()
+    purchased_on = fields.Date()
+    parts_warranty_until = fields.Date()
+    labour_warranty_until = fields.Date()
+
+
+class CoverageBrief(Schema):
+    outcome = fields.String()
+    reasons = fields.List(fields.String())
+    decided_at = fields.AwareDateTime()
+
+
+class JobOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    kind = fields.Enum(JobKind, by_value=True)
+    status = fields.Enum(JobStatus, by_value=True)
+    ticket_id = fields.Integer()
+    ticket_reference = fields.Function(lambda job: job.ticket.reference)
+    technician_id = fields.Integer()
+    scheduled_start = fields.AwareDateTime()
+    scheduled_end = fields.AwareDateTime()
+    duration_minutes = fields.Integer()
+    required_skills = fields.List(fields.String())
+    instructions = fields.String()
+    summary = fields.String()
+    completed_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime()
+    customer = fields.Function(lambda job: CustomerBrief().dump(job.site.customer))
+    site = fields.Nested(SiteBrief)
+    asset = fields.Nested(AssetBrief, allow_none=True)
+    coverage = fields.Method("_coverage", allow_none=True)
+    invoice_id = fields.Integer()
+
+    def _coverage(self, job) -> dict | None:  # noqa: ANN001
+        from dispatch.closure.services import current_decision
+
+        decision = current_decision(job.id)
+        return CoverageBrief().dump(decision) if decision else None

@@ -1,0 +1,267 @@
+"""Jobs from tickets, the job life cycle, scheduling rules and technician suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from geopy.distance import geodesic
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from dispatch import audit, numbering
+from dispatch.auth.models import User
+from dispatch.customers.models import Asset, Site
+from dispatch.dbtypes import utcnow
+from dispatch.desk.models import Ticket
+from dispatch.enums import JobKind, JobStatus, Role
+from dispatch.errors import Conflict, Invalid, NotFound
+from dispatch.extensions import db
+from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, TechnicianProfile
+
+NUMBER_PREFIX = "J"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Jobs that hold a technician's time.
+BOOKED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED, JobStatus.CLOSED)
+# Which status may follow which (postponed leads back to unscheduled with a reason).
+TRANSITIONS: dict[JobStatus, set[JobStatus]] = {
+    JobStatus.UNSCHEDULED: {JobStatus.SCHEDULED, JobStatus.CANCELLED},
+    JobStatus.SCHEDULED: {JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.POSTPONED,
+                          JobStatus.CANCELLED},
+    JobStatus.EN_ROUTE: {JobStatus.ON_SITE, JobStatus.POSTPONED, JobStatus.CANCELLED},
+    JobStatus.ON_SITE: {JobStatus.COMPLETED, JobStatus.POSTPONED},
+    JobStatus.POSTPONED: {JobStatus.SCHEDULED, JobStatus.CANCELLED},
+    JobStatus.COMPLETED: {JobStatus.CLOSED},
+    JobStatus.CLOSED: set(),
+    JobStatus.CANCELLED: set(),
+}
+ASSIGNED_STATUSES = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED,
+                     JobStatus.CLOSED)
+
+
+def ensure_technician_profile(user: User) -> TechnicianProfile:
+    """The technician profile of ``user``, created with default working hours when missing."""
+    profile = db.session.get(TechnicianProfile, user.id)
+    if profile is None:
+        profile = TechnicianProfile(user_id=user.id, skills=[], working_hours=dict(DEFAULT_WORKING_HOURS))
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def create_job(ticket: Ticket, data: dict[str, Any], actor_id: int | None = None) -> Job:
+    """A new unscheduled job for ``ticket`` at the ticket's site (or the given asset's site)."""
+    asset_id = data.get("asset_id", ticket.asset_id)
+    site_id = ticket.site_id
+    if asset_id is not None:
+        asset = db.session.get(Asset, asset_id)
+        if asset is None or asset.customer_id != ticket.customer_id:
+            raise Invalid("Unknown asset.", errors={"asset_id": ["Not an asset of the ticket's customer."]})
+        site_id = asset.site_id or site_id
+    if site_id is None:
+        raise Invalid("The ticket's customer has no service address.", errors={"site_id": ["No site to work at."]})
+    now = utcnow()
+    job = Job(
+        number=numbering.formatted(NUMBER_PREFIX, now.year, numbering.next_number(NUMBER_PREFIX, now.year)),
+        kind=JobKind(data.get("kind") or JobKind.REPAIR),
+        status=JobStatus.UNSCHEDULED,
+        ticket_id=ticket.id,
+        site_id=site_id,
+        asset_id=asset_id,
+        required_skills=sorted(set(data.get("required_skills") or [])),
+        duration_minutes=data["duration_minutes"],
+        instructions=data.get("instructions"),
+        status_changed_at=now,
+        created_at=now,
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit.record("job.created", job, actor_id, ticket_id=ticket.id, number=job.number)
+    return job
+
+
+def get_job(job_id: int) -> Job:
+    """The job, or NotFound."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"Job {job_id} does not exist.")
+    return job
+
+
+def job_for(user: User, job_id: int) -> Job:
+    """The job as ``user`` may see it: a technician sees only their own jobs (others are NotFound)."""
+    job = get_job(job_id)
+    if user.role == Role.TECHNICIAN and job.technician_id != user.id:
+        raise NotFound(f"Job {job_id} does not exist.")
+    return job
+
+
+def change_status(job: Job, new_status: JobStatus, actor_id: int | None, at: datetime | None = None,
+                  **details: Any) -> None:
+    """Move ``job`` to ``new_status`` if the life cycle allows it, else Conflict."""
+    if new_status not in TRANSITIONS[job.status]:
+        raise Conflict(f"A {job.status.value} job cannot become {new_status.value}.", code="invalid_transition")
+    previous = job.status
+    job.status = new_status
+    job.status_changed_at = at or utcnow()
+    audit.record("job.status_changed", job, actor_id, previous=previous.value, status=new_status.value,
+                 at=job.status_changed_at, **details)
+
+
+@dataclass
+class ScheduleConflict:
+    code: str  # overlap, absence, missing_skill, outside_working_hours
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> list[ScheduleConflict]:
+    """Everything that stands against ``technician`` doing ``job`` from ``start`` to ``end``."""
+    found: list[ScheduleConflict] = []
+    profile = ensure_technician_profile(technician)
+    missing = sorted(set(job.required_skills) - set(profile.skills))
+    if missing:
+        found.append(ScheduleConflict("missing_skill", f"{technician.name} lacks skills: {', '.join(missing)}.",
+                                      {"skills": missing}))
+    overlapping = db.session.scalars(
+        select(Job).where(
+            Job.technician_id == technician.id, Job.id != job.id, Job.status.in_(BOOKED),
+            Job.scheduled_start < end, Job.scheduled_end > start,
+        ).limit(5)
+    ).all()
+    for other in overlapping:
+        found.append(ScheduleConflict("overlap", f"Overlaps job {other.number}.", {"job_id": other.id}))
+    absences = db.session.scalars(
+        select(Absence).where(Absence.technician_id == technician.id, Absence.starts_at < end,
+                              Absence.ends_at > start).limit(5)
+    ).all()
+    for absence in absences:
+        found.append(ScheduleConflict("absence", f"{technician.name} is absent ({absence.reason}).",
+                                      {"absence_id": absence.id}))
+    if not within_working_hours(profile, start, end):
+        found.append(ScheduleConflict("outside_working_hours", f"Outside {technician.name}'s working hours."))
+    return found
+
+
+def within_working_hours(profile: TechnicianProfile, start: datetime, end: datetime) -> bool:
+    """Whether ``start``..``end`` lies inside one of the technician's working intervals of that day."""
+    zone = ZoneInfo(current_app.config["COMPANY_TIMEZONE"])
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.date() != local_end.date() and local_end.time() != time(0):
+        return False
+    hours = profile.working_hours or DEFAULT_WORKING_HOURS
+    for begin, finish in hours.get(WEEKDAYS[local_start.weekday()], []):
+        if time.fromisoformat(begin) <= local_start.time() and local_end.time() <= time.fromisoformat(finish):
+            return True
+    return False
+
+
+def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor_id: int | None) -> Job:
+    """Assign ``job`` to a technician for a time window; any conflict is a 409 naming it."""
+    if end <= start:
+        raise Invalid("The end is not after the start.", errors={"end": ["Must be after start."]})
+    if end - start > timedelta(hours=24):
+        raise Invalid("A visit longer than a day.", errors={"end": ["A visit lasts at most 24 hours."]})
+    technician = db.session.get(User, technician_id)
+    if technician is None or technician.role != Role.TECHNICIAN or not technician.active:
+        raise Invalid("Unknown technician.", errors={"technician_id": ["No such active technician."]})
+    if JobStatus.SCHEDULED not in TRANSITIONS[job.status]:
+        raise Conflict(f"A {job.status.value} job cannot be scheduled.", code="invalid_transition")
+    found = conflicts(job, technician, start, end)
+    if found:
+        raise Conflict(" ".join(conflict.message for conflict in found), code=found[0].code,
+                       errors={"conflicts": [f"{c.code}: {c.message}" for c in found]})
+    previous = {"technician_id": job.technician_id, "start": job.scheduled_start, "end": job.scheduled_end}
+    job.technician_id, job.scheduled_start, job.scheduled_end = technician.id, start, end
+    if job.status != JobStatus.SCHEDULED:
+        change_status(job, JobStatus.SCHEDULED, actor_id)
+    audit.record("job.scheduled", job, actor_id, technician_id=technician.id, start=start, end=end,
+                 previous_technician_id=previous["technician_id"], previous_start=previous["start"])
+    return job
+
+
+@dataclass
+class Suggestion:
+    technician_id: int
+    name: str
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
+def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> list[Suggestion]:
+    """Technicians ranked for ``job``: skills and availability first, then distance and load."""
+    start = start or _next_working_morning()
+    end = start + timedelta(minutes=job.duration_minutes)
+    site = db.session.get(Site, job.site_id)
+    technicians = db.session.scalars(
+        select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)
+    ).all()
+    profiles = {p.user_id: p for p in db.session.scalars(
+        select(TechnicianProfile).where(TechnicianProfile.user_id.in_([t.id for t in technicians])))}
+    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    load = dict(db.session.execute(
+        select(Job.technician_id, func.count()).where(
+            Job.status.in_(BOOKED), Job.scheduled_start >= day_start,
+            Job.scheduled_start < day_start + timedelta(days=1)).group_by(Job.technician_id)
+    ).all())
+    busy = {row for row in db.session.scalars(
+        select(Job.technician_id).where(Job.status.in_(BOOKED), Job.id != job.id, Job.scheduled_start < end,
+                                        Job.scheduled_end > start))}
+    absent = set(db.session.scalars(
+        select(Absence.technician_id).where(Absence.starts_at < end, Absence.ends_at > start)))
+    ranked: list[Suggestion] = []
+    for technician in technicians:
+        profile = profiles.get(technician.id)
+        skills = set(profile.skills if profile else [])
+        missing = sorted(set(job.required_skills) - skills)
+        if missing or technician.id in busy or technician.id in absent:
+            continue
+        reasons = ["has every required skill"] if job.required_skills else []
+        score = 100.0
+        distance = None
+        if profile and profile.home_latitude is not None and site and site.latitude is not None:
+            distance = round(geodesic((profile.home_latitude, profile.home_longitude),
+                                      (site.latitude, site.longitude)).km, 1)
+            score -= min(distance, 200) / 4
+            reasons.append(f"{distance} km from home base")
+        jobs_that_day = load.get(technician.id, 0)
+        score -= jobs_that_day * 5
+        reasons.append(f"{jobs_that_day} job(s) that day")
+        if profile and not within_working_hours(profile, start, end):
+            score -= 30
+            reasons.append("outside working hours")
+        else:
+            reasons.append("free at the requested time")
+        ranked.append(Suggestion(technician.id, technician.name, round(score, 1), distance, reasons))
+    ranked.sort(key=lambda suggestion: (-suggestion.score, suggestion.name))
+    return ranked[:limit]
+
+
+def _next_working_morning() -> datetime:
+    zone = ZoneInfo(current_app.config["COMPANY_TIMEZONE"])
+    day = (utcnow().astimezone(zone) + timedelta(days=1)).date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(9), zone).astimezone(ZoneInfo("UTC"))
+
+
+def jobs_for_technician(technician_id: int, start: datetime, end: datetime) -> list[Job]:
+    """A technician's jobs scheduled in ``start``..``end``, with site, customer, asset and ticket loaded."""
+    return list(db.session.scalars(
+        select(Job)
+        .where(Job.technician_id == technician_id, Job.scheduled_start < end, Job.scheduled_end > start,
+               Job.status != JobStatus.CANCELLED)
+        .options(selectinload(Job.site).selectinload(Site.customer), selectinload(Job.asset),
+                 selectinload(Job.ticket))
+        .order_by(Job.scheduled_start)
+    ))
+
+
+def technicians() -> list[User]:
+    """Active technicians by name."""
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)))

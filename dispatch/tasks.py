@@ -1,0 +1,195 @@
+"""Background task facade.
+
+A task is recorded as a row in the business transaction that causes it (so it is never lost when
+Redis is down) and dispatched only after that transaction commits: to RQ when ``REDIS_URL`` is set,
+otherwise run in-process right away. Task functions take ids, must be idempotent, and do not commit:
+the runner commits their work together with the task's own "done" mark.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import JSON, String, Text, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dispatch.dbtypes import UTCDateTime, utcnow
+from dispatch.enums import DeliveryStatus, enum_column
+from dispatch.extensions import db
+
+log = logging.getLogger(__name__)
+
+TaskFunction = Callable[..., None]
+_REGISTRY: dict[str, TaskFunction] = {}
+_PENDING_KEY = "dispatch.tasks.pending"
+RETRY_INTERVALS = [10, 60, 300, 900]  # seconds between RQ retries
+STALE_RUNNING = timedelta(minutes=15)  # a "running" task older than this was lost with its worker
+
+
+class BackgroundTask(db.Model):
+    __tablename__ = "background_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus), default=DeliveryStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
+    """Register a function as the background task ``name``."""
+
+    def register(function: TaskFunction) -> TaskFunction:
+        _REGISTRY[name] = function
+        return function
+
+    return register
+
+
+def enqueue(name: str, *, dedupe_key: str | None = None, **kwargs: Any) -> BackgroundTask:
+    """Record task ``name`` in the current transaction; it runs after the commit, once per dedupe key."""
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown task {name!r}")
+    if dedupe_key is not None:
+        existing = db.session.scalar(select(BackgroundTask).where(BackgroundTask.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
+    background_task = BackgroundTask(name=name, args=kwargs, dedupe_key=dedupe_key)
+    db.session.add(background_task)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(background_task.id)
+    return background_task
+
+
+def execute(task_id: int) -> bool:
+    """Run one recorded task in the current app context; True when it is done (now or before)."""
+    claimed = db.session.execute(
+        update(BackgroundTask)
+        .where(
+            BackgroundTask.id == task_id,
+            (BackgroundTask.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
+            | ((BackgroundTask.status == DeliveryStatus.RUNNING) & (BackgroundTask.started_at < utcnow() - STALE_RUNNING)),
+        )
+        .values(status=DeliveryStatus.RUNNING, attempts=BackgroundTask.attempts + 1, started_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    background_task = db.session.get(BackgroundTask, task_id)
+    if background_task is None:
+        log.warning("task %s does not exist", task_id)
+        return False
+    if not claimed:
+        return background_task.status == DeliveryStatus.DONE
+    log.info("task %s %s attempt %s", task_id, background_task.name, background_task.attempts)
+    try:
+        _REGISTRY[background_task.name](**background_task.args)
+        background_task.status = DeliveryStatus.DONE
+        background_task.finished_at = utcnow()
+        background_task.last_error = None
+        db.session.commit()
+        return True
+    except Exception:
+        db.session.rollback()
+        background_task = db.session.get(BackgroundTask, task_id)
+        give_up = background_task.attempts >= current_app.config["TASK_MAX_ATTEMPTS"]
+        background_task.status = DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
+        background_task.last_error = traceback.format_exc(limit=8)[-4000:]
+        db.session.commit()
+        log.exception("task %s %s failed (attempt %s)", task_id, background_task.name, background_task.attempts)
+        return False
+
+
+def run(task_id: int) -> None:
+    """RQ entry point: run a recorded task, raising on failure so that RQ retries it."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app()
+    with app.app_context():
+        if not execute(task_id):
+            status = db.session.get(BackgroundTask, task_id)
+            if status is not None and status.status == DeliveryStatus.PENDING:
+                raise RuntimeError(f"task {task_id} failed; RQ will retry")
+
+
+def dispatch(task_ids: list[int]) -> None:
+    """Hand committed tasks to RQ, or run them here when no Redis is configured."""
+    app = current_app._get_current_object()
+    if app.config["REDIS_URL"]:
+        from rq import Queue, Retry  # imported here: only deployments with Redis need it
+
+        queue = Queue(connection=redis_connection(app), default_timeout=600)
+        for task_id in task_ids:
+            try:
+                queue.enqueue(
+                    "dispatch.tasks.run", task_id, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
+                )
+            except Exception:  # Redis down: the row stays pending and `flask tasks sweep` sends it later
+                log.exception("could not enqueue task %s; it stays pending", task_id)
+        return
+    for task_id in task_ids:
+        with app.app_context():  # a fresh app context gives the task its own session
+            execute(task_id)
+
+
+def sweep(older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Dispatch pending tasks that were recorded but never ran (Redis was down, a worker died)."""
+    cutoff = utcnow() - older_than
+    ids = list(
+        db.session.scalars(
+            select(BackgroundTask.id).where(
+                BackgroundTask.status == DeliveryStatus.PENDING, BackgroundTask.created_at < cutoff
+            )
+        )
+    )
+    db.session.commit()
+    if ids:
+        dispatch(ids)
+    return len(ids)
+
+
+def redis_connection(app: Flask):  # noqa: ANN201 - redis.Redis
+    """One Redis client per app, made on first use."""
+    from redis import Redis
+
+    client = app.extensions.get("dispatch.redis")
+    if client is None:
+        client = app.extensions["dispatch.redis"] = Redis.from_url(app.config["REDIS_URL"])
+    return client
+
+
+_worker_apps: dict[str, Flask] = {}
+
+
+def _worker_app() -> Flask:
+    """The app a worker process runs tasks in, created on its first task."""
+    if "app" not in _worker_apps:
+        from dispatch import create_app
+
+        _worker_apps["app"] = create_app()
+    return _worker_apps["app"]
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending and has_app_context():
+        dispatch(pending)
+
+
+def _after_rollback(session: Session, _previous_transaction: Any) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def init_app(app: Flask) -> None:
+    """Dispatch tasks after every commit of a session that recorded some."""
+    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
