@@ -188,8 +188,16 @@ def _after_rollback(session: Session, _previous_transaction: Any) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
+# Modules whose functions are registered as tasks with @task; imported when the app is made.
+TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.billing.tasks")
+
+
 def init_app(app: Flask) -> None:
-    """Dispatch tasks after every commit of a session that recorded some."""
+    """Register every task and dispatch tasks after every commit of a session that recorded some."""
+    import importlib
+
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

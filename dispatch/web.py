@@ -10,12 +10,14 @@ from dispatch.api.problems import from_http_exception, is_api_request
 from dispatch.enums import Role
 
 home = Blueprint("home", __name__)
+# Back-office CSS, JS and vendored libraries; the technician PWA has its own folder (pwa/, at /app/).
+assets = Blueprint("assets", __name__, static_folder="static", static_url_path="/static")
 
 # Where each role starts its day.
 START_PAGE = {
     Role.ADMIN: "desk.tickets",
     Role.AGENT: "desk.tickets",
-    Role.TECHNICIAN: "field.my_jobs",
+    Role.TECHNICIAN: "field.app_shell",
     Role.BILLING: "billing.invoices",
 }
 
@@ -36,7 +38,7 @@ def page_blueprints() -> list[Blueprint]:
     from dispatch.field.views import bp as field_bp
     from dispatch.scheduling.views import bp as scheduling_bp
 
-    return [home, auth_bp, desk_bp, scheduling_bp, field_bp, billing_bp]
+    return [home, assets, auth_bp, desk_bp, scheduling_bp, field_bp, billing_bp]
 
 
 def _page_error(error: HTTPException):  # noqa: ANN202

@@ -77,4 +77,6 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     png_key: Mapped[str] = mapped_column(String(255))
     strokes: Mapped[list | None] = mapped_column(JSON)
+    # SHA-256 of the receipt content the customer saw when signing (work, hours, parts, photos).
+    signed_content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

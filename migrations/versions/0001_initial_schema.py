@@ -548,6 +548,7 @@ def upgrade():
     sa.Column('signed_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('png_key', sa.String(length=255), nullable=False),
     sa.Column('strokes', sa.JSON(), nullable=True),
+    sa.Column('signed_content_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_signatures_job_id_jobs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signatures')),
