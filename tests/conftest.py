@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, inspect, text
 from dispatch import create_app
 from dispatch.extensions import db
 from tests.support.api import ApiClient
+from tests.support.client import IsolatedClient
 from tests.support.mailserver import MailServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +37,10 @@ def _migrate(database_url: str, workdir: Path) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "migrate", "FLASK_APP": "dispatch",
            "STORAGE_DIR": str(workdir / "files")}
     env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], check=True, env=env, cwd=PROJECT_ROOT,
-                   capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:  # say why, not just "exit status 1", once per session
+        pytest.exit(f"`flask db upgrade` failed:\n{done.stdout}{done.stderr[-6000:]}", returncode=3)
 
 
 class Databases:
@@ -143,6 +146,7 @@ def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_wor
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
     })
+    app.test_client_class = IsolatedClient
     mail_server.clear()
     with app.app_context():
         yield app

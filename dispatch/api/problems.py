@@ -78,8 +78,12 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         return flattened
     if isinstance(messages, dict):
         flattened = {}
+        parent = prefix.strip("\0")
         for key, value in messages.items():
-            name = f"{prefix.strip(chr(0))}.{key}" if prefix.strip("\0") else str(key)
+            if key == "_schema" and parent:  # an error of the nested object as a whole
+                name = parent
+            else:
+                name = f"{parent}.{key}" if parent else str(key)
             flattened.update(flatten_messages(value, name))
         return flattened
     return {prefix.strip("\0") or "_schema": [str(messages)]}

@@ -20,7 +20,8 @@ STAFF = (Role.ADMIN, Role.AGENT, Role.BILLING)
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
-    """Let only signed-in users with one of ``roles`` through: 401 (or the login page), else 403."""
+    """Let only signed-in users with one of ``roles`` through: 401 (or the login page), else 403 (404 for
+    a technician in the API)."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -30,7 +31,9 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
                     abort(401)
                 return redirect(url_for("auth.login", next=request.full_path))
             if current_user.role not in roles:
-                abort(403)
+                # DESIGN.md: to a technician, everything of the API outside their own jobs does not exist.
+                hidden = current_user.role == Role.TECHNICIAN and request.path.startswith("/api/")
+                abort(404 if hidden else 403)
             return view(*args, **kwargs)
 
         checked.required_roles = roles  # type: ignore[attr-defined]  # read by the authorization tests

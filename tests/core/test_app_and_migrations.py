@@ -1,0 +1,51 @@
+"""The app factory, instance secret key, and migrations that match the models."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect
+
+from dispatch import create_app
+from dispatch.config import _instance_secret_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = _instance_secret_key(tmp_path)
+    assert len(first) >= 40 and (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert _instance_secret_key(tmp_path) == first
+
+
+def test_create_app_never_creates_tables(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path)})
+    with app.app_context():
+        from dispatch.extensions import db
+
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
+
+
+def test_postgres_urls_use_psycopg3(tmp_path):
+    app = create_app({"DATABASE_URL": "postgresql://u@localhost/db", "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_migrations_match_models_and_downgrade_cleanly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    env = {"DATABASE_URL": url, "SECRET_KEY": "x", "FLASK_APP": "dispatch", "STORAGE_DIR": str(tmp_path),
+           "PATH": str(Path(sys.executable).parent)}
+
+    def flask(*args):
+        return subprocess.run([sys.executable, "-m", "flask", "db", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True)
+
+    assert flask("upgrade").returncode == 0
+    check = flask("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert flask("downgrade", "base").returncode == 0
+    engine = create_engine(url)
+    assert inspect(engine).get_table_names() == ["alembic_version"]
+    engine.dispose()
