@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from dispatch import models  # noqa: F401  - every model registered on the metadata
     from dispatch import api as api_package
-    from dispatch import audit, cli, i18n, storage, tasks, web
+    from dispatch import audit, cli, i18n, periodic, storage, tasks, web
     from dispatch.auth import access
     from dispatch.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app, babel)
     storage.init_app(app)
     tasks.init_app(app)
+    periodic.init_app(app)
     audit.guard_append_only()
     _configure_sqlite(app, db)
     api_package.init_app(app)
