@@ -42,6 +42,8 @@ class Defaults:
     TOKEN_LIFETIME_HOURS = 24 * 30
     MAX_UPLOAD_MB = 25
     TASK_MAX_ATTEMPTS = 5
+    # argon2id cost (argon2-cffi's RFC 9106 "low memory" profile); tests lower it to stay fast.
+    ARGON2_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_STORAGE_URI = ""
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,17 +1,27 @@
-"""The back office: page blueprints of every capability, the home page and error pages."""
+"""The back office: page blueprints of every capability, the home page, error pages and page helpers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import format_currency, format_decimal, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 
 from dispatch.api.problems import from_http_exception, is_api_request
 from dispatch.enums import Role
+from dispatch.errors import DomainError
 
 home = Blueprint("home", __name__)
 # Back-office CSS, JS and vendored libraries; the technician PWA has its own folder (pwa/, at /app/).
 assets = Blueprint("assets", __name__, static_folder="static", static_url_path="/static")
+
+HTMX_VERSION = "2.0.11"
 
 # Where each role starts its day.
 START_PAGE = {
@@ -20,6 +30,13 @@ START_PAGE = {
     Role.TECHNICIAN: "field.app_shell",
     Role.BILLING: "billing.invoices",
 }
+
+# Back-office blueprints whose HTML gets this strict content security policy (the PWA's are left alone).
+BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing"})
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 @home.get("/")
@@ -34,11 +51,58 @@ def page_blueprints() -> list[Blueprint]:
     """Every capability's back-office blueprint."""
     from dispatch.auth.views import bp as auth_bp
     from dispatch.billing.views import bp as billing_bp
+    from dispatch.customers.views import bp as customers_bp
     from dispatch.desk.views import bp as desk_bp
     from dispatch.field.views import bp as field_bp
     from dispatch.scheduling.views import bp as scheduling_bp
 
-    return [home, assets, auth_bp, desk_bp, scheduling_bp, field_bp, billing_bp]
+    return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp]
+
+
+def company_zone() -> ZoneInfo:
+    """The company's time zone, in which pages show and read times."""
+    from dispatch.admin.services import company_zone as zone
+
+    return zone()
+
+
+def form_failed(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Attach a service's field errors to the form's fields (renamed by ``fields``), others to the form."""
+    fields = fields or {}
+    for name, messages in error.errors.items():
+        field = _field_at(form, fields.get(name, name))
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(f"{name}: {message}" for message in messages)
+    if not error.errors:
+        form.form_errors.append(error.detail)
+
+
+def _field_at(form: FlaskForm, path: str) -> Any:
+    """The field at a dotted path (``asset.serial_number`` for a field of a sub-form), or None."""
+    node: Any = form
+    for part in path.split("."):
+        try:
+            node = node[part]
+        except (KeyError, TypeError):
+            return None
+    return node if hasattr(node, "errors") and not hasattr(node, "form") else None
+
+
+def money(value: Decimal | None, currency: str = "EUR") -> str:
+    """An amount in the reader's language, e.g. ``€ 1.234,50`` in Dutch."""
+    return "" if value is None else format_currency(value, currency)
+
+
+def number(value: Decimal | float | None) -> str:
+    """A quantity in the reader's language, without trailing zeros."""
+    return "" if value is None else format_decimal(value)
+
+
+def relative(value: datetime | None) -> str:
+    """A moment relative to now in the reader's language: "in 3 hours", "2 days ago"."""
+    return "" if value is None else format_timedelta(value - datetime.now(UTC), add_direction=True)
 
 
 def _page_error(error: HTTPException):  # noqa: ANN202
@@ -47,10 +111,47 @@ def _page_error(error: HTTPException):  # noqa: ANN202
     return render_template("errors/http.html", error=error), error.code
 
 
+def _nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, label, section) of the main navigation for the signed-in user's role."""
+    from flask_babel import gettext as _
+
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role
+    items: list[tuple[str, str, str]] = []
+    if role in (Role.AGENT, Role.ADMIN):
+        items += [("desk.tickets", _("Tickets"), "desk"), ("desk.new_ticket", _("New ticket"), "new"),
+                  ("scheduling.jobs", _("Jobs"), "scheduling")]
+    if role in (Role.AGENT, Role.ADMIN, Role.BILLING):
+        items.append(("customers.customers", _("Customers"), "customers"))
+    if role in (Role.BILLING, Role.ADMIN):
+        items.append(("billing.invoices", _("Invoices"), "billing"))
+    return [item for item in items if item[0] in current_app.view_functions]
+
+
+def _template_context() -> dict:
+    return {"nav_items": _nav_items(), "current_locale": get_locale().language if get_locale() else "en",
+            "htmx_version": HTMX_VERSION, "languages": current_app.config["LANGUAGES"],
+            "today": datetime.now(get_timezone()).date(), "company_zone_name": str(get_timezone())}
+
+
+def _security_headers(response: Response) -> Response:
+    if request.blueprint in BACK_OFFICE and response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register the pages and HTML error pages."""
+    """Register the pages, HTML error pages, template helpers and security headers."""
     for blueprint in page_blueprints():
         app.register_blueprint(blueprint)
-    for code in (400, 403, 404, 405, 413, 415, 429):
+    for code in (400, 403, 404, 405, 409, 413, 415, 422, 429):
         app.register_error_handler(code, _page_error)
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["relative"] = relative
+    app.context_processor(_template_context)
+    app.after_request(_security_headers)

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -123,8 +122,8 @@ def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, 
            "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "test-secret"}
     log = open(workdir / "rq-worker.log", "wb")  # noqa: SIM115 - open for the life of the worker
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rq"), "worker", "--url", REDIS_URL, "--worker-class", "rq.worker.SimpleWorker",
-         "--with-scheduler", "default"],
+        [str(Path(sys.executable).parent / "rq"), "worker", "--url", REDIS_URL,
+         "--worker-class", "rq.worker.SimpleWorker", "--with-scheduler", "default"],
         env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     yield process
@@ -144,16 +143,18 @@ def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_wor
         "STORAGE_DIR": str(storage_dir),
         "SMTP_URL": mail_server.url,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap password hashing: the cost is production's concern, the behaviour is the tests'.
+        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
         "SERVER_NAME": "localhost",
     })
     app.test_client_class = IsolatedClient
     mail_server.clear()
     with app.app_context():
         yield app
-        from tests.support.tasks import wait_for_tasks
-
         if REDIS_URL:
-            wait_for_tasks(timeout=30, raise_on_timeout=False)
+            from tests.support.tasks import drain_queue
+
+            drain_queue(REDIS_URL)
         db.session.remove()
         db.engine.dispose()
     databases.reset(url)

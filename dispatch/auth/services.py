@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 
 from dispatch.auth.models import ApiToken, User
@@ -16,15 +17,24 @@ from dispatch.enums import Role
 from dispatch.errors import Invalid
 from dispatch.extensions import db
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so that a miss takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """The app's argon2id hasher (cost from ``ARGON2_PARAMS``) and a dummy hash made with it.
+
+    The dummy hash is verified when an e-mail is unknown, so that a miss takes as long as a wrong password.
+    """
+    cached = current_app.extensions.get("dispatch.argon2")
+    if cached is None:
+        hasher = PasswordHasher(**current_app.config["ARGON2_PARAMS"])
+        cached = current_app.extensions["dispatch.argon2"] = (hasher, hasher.hash("not-a-real-password"))
+    return cached
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def create_user(email: str, name: str, role: Role | str, password: str, language: str = "en") -> User:
@@ -51,13 +61,14 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; rehashes outdated hashes."""
     user = user_by_email(email)
+    hasher, dummy_hash = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else dummy_hash, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

@@ -49,6 +49,8 @@ class Invoice(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The PDF as approved, kept so that later changes of company details never alter an issued invoice.
+    pdf_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     lines: Mapped[list[InvoiceLine]] = relationship(

@@ -25,6 +25,8 @@ class CoverageDecision(db.Model):
     covers_parts: Mapped[bool] = mapped_column(default=False)
     covers_callout: Mapped[bool] = mapped_column(default=False)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The contract that paid for this visit, if any (its included visits are counted from these).
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -130,24 +130,17 @@ def active_contracts_for_asset(asset_id: int, on: date) -> list[Contract]:
 
 def customer_overview(customer: Customer, recent: int = 20) -> dict[str, Any]:
     """A customer with sites, assets, contracts and their most recent tickets, jobs and invoices."""
-    from dispatch.billing.models import Invoice
-    from dispatch.desk.models import Ticket
-    from dispatch.scheduling.models import Job
+    # Imported here: those capabilities depend on customers, not the other way round.
+    from dispatch.billing.services import recent_invoices_for_customer
+    from dispatch.desk.services import recent_tickets_for_customer
+    from dispatch.scheduling.services import recent_jobs_for_customer
 
     assets = list(db.session.scalars(select(Asset).where(Asset.customer_id == customer.id).order_by(Asset.id)))
     contracts = list(db.session.scalars(
         select(Contract).where(Contract.customer_id == customer.id).order_by(Contract.id)
         .options(selectinload(Contract.assets))
     ))
-    tickets = list(db.session.scalars(
-        select(Ticket).where(Ticket.customer_id == customer.id).order_by(Ticket.created_at.desc()).limit(recent)
-    ))
-    jobs = list(db.session.scalars(
-        select(Job).join(Site, Site.id == Job.site_id).where(Site.customer_id == customer.id)
-        .order_by(Job.created_at.desc()).limit(recent)
-    ))
-    invoices = list(db.session.scalars(
-        select(Invoice).where(Invoice.customer_id == customer.id).order_by(Invoice.created_at.desc()).limit(recent)
-    ))
     return {"customer": customer, "sites": customer.sites, "assets": assets, "contracts": contracts,
-            "tickets": tickets, "jobs": jobs, "invoices": invoices}
+            "tickets": recent_tickets_for_customer(customer.id, recent),
+            "jobs": recent_jobs_for_customer(customer.id, recent),
+            "invoices": recent_invoices_for_customer(customer.id, recent)}

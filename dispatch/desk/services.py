@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from dispatch import audit, numbering
 from dispatch.customers.models import Asset, Customer, Site
@@ -130,3 +130,11 @@ def traffic_light(ticket: Ticket, now: datetime | None = None) -> str:
         return "red"
     total = (ticket.due_at - ticket.created_at).total_seconds()
     return "amber" if (ticket.due_at - now).total_seconds() < total / 4 else "green"
+
+
+def recent_tickets_for_customer(customer_id: int, limit: int = 20) -> list[Ticket]:
+    """A customer's most recent tickets, newest first."""
+    return list(db.session.scalars(
+        select(Ticket).where(Ticket.customer_id == customer_id).options(selectinload(Ticket.status))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+    ))

@@ -7,12 +7,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from geopy.distance import geodesic
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit, numbering
+from dispatch.admin.services import company_zone
 from dispatch.auth.models import User
 from dispatch.customers.models import Asset, Site
 from dispatch.dbtypes import utcnow
@@ -148,7 +148,7 @@ def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> lis
 
 def within_working_hours(profile: TechnicianProfile, start: datetime, end: datetime) -> bool:
     """Whether ``start``..``end`` lies inside one of the technician's working intervals of that day."""
-    zone = ZoneInfo(current_app.config["COMPANY_TIMEZONE"])
+    zone = company_zone()
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.date() != local_end.date() and local_end.time() != time(0):
         return False
@@ -242,7 +242,7 @@ def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> lis
 
 
 def _next_working_morning() -> datetime:
-    zone = ZoneInfo(current_app.config["COMPANY_TIMEZONE"])
+    zone = company_zone()
     day = (utcnow().astimezone(zone) + timedelta(days=1)).date()
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -265,3 +265,11 @@ def technicians() -> list[User]:
     """Active technicians by name."""
     return list(db.session.scalars(
         select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)))
+
+
+def recent_jobs_for_customer(customer_id: int, limit: int = 20) -> list[Job]:
+    """A customer's most recent jobs at any of their sites, newest first."""
+    return list(db.session.scalars(
+        select(Job).join(Site, Site.id == Job.site_id).where(Site.customer_id == customer_id)
+        .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
+    ))

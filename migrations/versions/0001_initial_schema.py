@@ -256,6 +256,7 @@ def upgrade():
     sa.Column('approved_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sent_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paid_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('pdf_key', sa.String(length=255), nullable=True),
     sa.Column('created_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_invoices_approved_by_id_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_invoices_customer_id_customers')),
@@ -458,8 +459,10 @@ def upgrade():
     sa.Column('covers_parts', sa.Boolean(), nullable=False),
     sa.Column('covers_callout', sa.Boolean(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', dispatch.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_coverage_decisions_contract_id_contracts')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_coverage_decisions_decided_by_id_users')),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_coverage_decisions_job_id_jobs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coverage_decisions'))
@@ -467,6 +470,7 @@ def upgrade():
     with op.batch_alter_table('coverage_decisions', schema=None) as batch_op:
         batch_op.create_index('ix_coverage_decisions_job_decided', ['job_id', 'decided_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_coverage_decisions_outcome'), ['outcome'], unique=False)
+        batch_op.create_index(batch_op.f('ix_coverage_decisions_contract_id'), ['contract_id'], unique=False)
 
     op.create_table('delivery_receipts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -672,6 +676,7 @@ def downgrade():
     op.drop_table('delivery_receipts')
     with op.batch_alter_table('coverage_decisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coverage_decisions_outcome'))
+        batch_op.drop_index(batch_op.f('ix_coverage_decisions_contract_id'))
         batch_op.drop_index('ix_coverage_decisions_job_decided')
 
     op.drop_table('coverage_decisions')

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from dispatch.auth.models import User
 from dispatch.auth.services import issue_token
 from dispatch.extensions import db
-from datetime import timedelta
 
 
 class ApiClient:

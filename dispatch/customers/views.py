@@ -1,0 +1,70 @@
+"""Back-office pages of customers: search, the customer's whole picture, adding an asset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+
+from dispatch.auth.access import roles_required
+from dispatch.customers import services
+from dispatch.customers.models import Customer
+from dispatch.desk.forms import AssetForm
+from dispatch.enums import Role
+from dispatch.errors import Invalid
+from dispatch.extensions import db
+from dispatch.web import form_failed
+
+bp = Blueprint("customers", __name__)
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 10
+
+
+def customer_search(text: str | None) -> Select:
+    """Customers whose name, e-mail, phone or city contains ``text``, by name."""
+    statement = select(Customer).order_by(Customer.name, Customer.id)
+    if text and text.strip():
+        needle = f"%{text.strip()}%"
+        statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
+                                        Customer.phone.ilike(needle), Customer.city.ilike(needle)))
+    return statement
+
+
+@bp.get("/customers")
+@roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
+def customers():  # noqa: ANN201
+    """Customers by name, searchable, a page at a time."""
+    text = (request.args.get("q") or "").strip()[:200]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = list(db.session.scalars(customer_search(text).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return render_template("customers/list.html", customers=rows[:PAGE_SIZE], q=text, page=page,
+                           has_next=len(rows) > PAGE_SIZE)
+
+
+@bp.get("/customers/<int:customer_id>")
+@roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
+def customer(customer_id: int):  # noqa: ANN201
+    """A customer with sites, assets, contracts, tickets, jobs and invoices."""
+    overview = services.customer_overview(services.get_customer(customer_id))
+    return render_template("customers/detail.html", **overview, form=AssetForm())
+
+
+@bp.post("/customers/<int:customer_id>/assets")
+@roles_required(Role.AGENT, Role.ADMIN)
+def add_asset(customer_id: int):  # noqa: ANN201
+    """Register an installed product of the customer."""
+    customer = services.get_customer(customer_id)
+    form = AssetForm()
+    if form.validate_on_submit():
+        try:
+            asset = services.add_asset(customer, form.asset.form.service_data(), current_user.id)
+        except Invalid as error:
+            form_failed(form, error, {name: f"asset.{name}" for name in form.asset.form._fields})
+        else:
+            flash(_("Asset %(product)s (%(serial)s) added.", product=asset.product,
+                    serial=asset.serial_number), "success")
+            return redirect(url_for("customers.customer", customer_id=customer.id, _anchor="assets"), 303)
+    overview = services.customer_overview(customer)
+    return render_template("customers/detail.html", **overview, form=form), 422

@@ -1,0 +1,110 @@
+// The technician's jobs on this phone: refreshed from GET /me/jobs, kept in IndexedDB, and the
+// merged view of the server's copy with this phone's changes that the screens show.
+
+import { getJson } from "./api.js";
+import { done, get, getAll, setMeta, transaction } from "./db.js";
+import { emptyJob, emptyLocal } from "./effects.js";
+import { dayKey } from "./i18n.js";
+
+export const DAYS_AHEAD = 7;
+export const events = new EventTarget();
+
+function addDays(day, days) {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+async function fetchAll(path) {
+  const items = [];
+  let url = path;
+  for (let page = 0; url && page < 20; page += 1) {
+    const body = await getJson(url);
+    if (Array.isArray(body)) return body;
+    items.push(...body.items);
+    url = body.next_cursor ? `${path}&cursor=${encodeURIComponent(body.next_cursor)}` : null;
+  }
+  return items;
+}
+
+/**
+ * Fetch today's and the coming days' jobs and store them, keeping this phone's local changes.
+ * A job that left the list is forgotten unless it still has unsent actions.
+ */
+export async function refresh() {
+  const today = dayKey(new Date());
+  const jobs = await fetchAll(`/me/jobs?from=${today}&to=${addDays(today, DAYS_AHEAD)}`);
+  await transaction(["jobs", "outbox"], "readwrite", async (tx) => {
+    const store = tx.objectStore("jobs");
+    const stored = await done(store.getAll());
+    const waiting = new Set((await done(tx.objectStore("outbox").getAll())).map((r) => r.jobId));
+    const fresh = new Set(jobs.map((j) => j.id));
+    for (const job of stored) {
+      if (!fresh.has(job.id) && !waiting.has(job.id)) await done(store.delete(job.id));
+    }
+    const byId = new Map(stored.map((j) => [j.id, j]));
+    for (const server of jobs) {
+      const old = byId.get(server.id);
+      await done(store.put(old ? { ...old, server, local: { ...emptyLocal(), ...old.local } } : emptyJob(server)));
+    }
+  });
+  await setMeta("refreshedAt", new Date().toISOString());
+  events.dispatchEvent(new Event("change"));
+  return jobs.length;
+}
+
+/** Every stored job, by scheduled start. */
+export async function list() {
+  const jobs = await getAll("jobs");
+  return jobs.map(view).sort((a, b) => String(a.scheduled_start).localeCompare(String(b.scheduled_start)));
+}
+
+/** One stored job's view, or null. */
+export async function find(id) {
+  const job = await get("jobs", id);
+  return job ? view(job) : null;
+}
+
+function minutesBetween(start, end) {
+  return Math.max(0, (new Date(end) - new Date(start)) / 60000);
+}
+
+/** Server items that this phone did not send itself, then this phone's own (deduplicated by server id). */
+function mergeList(serverItems, localItems) {
+  const own = new Set(localItems.map((i) => i.serverId).filter((id) => id !== undefined));
+  return [...(serverItems || []).filter((i) => !own.has(i.id)).map((i) => ({ ...i, state: "synced" })), ...localItems];
+}
+
+/**
+ * What the screens show: the server's job with this phone's unsent status on top, and its time
+ * entries, parts and photos merged with those recorded here.
+ */
+export function view(job) {
+  const { server, local } = job;
+  const status = local.status && local.status.state !== "synced" ? local.status.value : server.status;
+  const timeEntries = mergeList(server.time_entries, local.timeEntries);
+  const parts = mergeList(server.parts, local.parts);
+  const photos = mergeList(server.photos, local.photos);
+  const minutes = { work: 0, travel: 0 };
+  for (const entry of timeEntries) {
+    if (entry.state !== "attention") minutes[entry.kind] = (minutes[entry.kind] || 0) + minutesBetween(entry.started_at, entry.ended_at);
+  }
+  return {
+    ...server, status, timeEntries, parts, photos, minutes,
+    signature: local.signature || (server.signature ? { ...server.signature, state: "synced" } : null),
+    summary: local.status?.summary ?? server.summary,
+    timer: local.timer,
+    pendingStatus: local.status && local.status.state !== "synced" ? local.status : null,
+  };
+}
+
+/** Start or stop the work/travel timer: only the start time is stored (it survives reloads and restarts). */
+export async function setTimer(jobId, timer) {
+  await transaction(["jobs"], "readwrite", async (tx) => {
+    const store = tx.objectStore("jobs");
+    const job = await done(store.get(jobId));
+    job.local.timer = timer;
+    await done(store.put(job));
+  });
+  events.dispatchEvent(new Event("change"));
+}

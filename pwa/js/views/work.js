@@ -1,0 +1,135 @@
+// Job page sections: status buttons, the work/travel timer, and time entries (list + manual form).
+
+import * as actions from "../actions.js";
+import { announce, field, h, replace } from "../dom.js";
+import { formatMinutes, formatTime, t } from "../i18n.js";
+import { isLocked, problemBlock, stateChip } from "./common.js";
+
+/** Run an action from a button: disabled meanwhile, errors shown. */
+export async function busy(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } catch (error) {
+    console.error(error);
+    announce(t("error_saving"), "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function section(id, title) {
+  const body = h("div");
+  const element = h("section", { class: "section", "aria-labelledby": `h-${id}`, id: `section-${id}` },
+    h("h2", { id: `h-${id}` }, title), body);
+  return { element, body };
+}
+
+/** Status: en route, on site. */
+export function statusSection(initial) {
+  const { element, body } = section("status", t("status"));
+  function update(job) {
+    const next = { scheduled: ["en_route", "on_site"], en_route: ["on_site"] }[job.status] || [];
+    replace(body,
+      h("p", { id: "status-now" }, t("status_now", { status: t(`status_${job.status}`) })),
+      job.pendingStatus ? h("p", {}, stateChip(job.pendingStatus.state)) : null,
+      job.pendingStatus ? problemBlock(job.pendingStatus) : null,
+      next.length ? h("div", { class: "actions" }, next.map((status) => h("button", {
+        type: "button", class: "primary", id: `status-${status}`,
+        onclick: (event) => busy(event.currentTarget, () => actions.setStatus(job.id, status)),
+      }, t(`action_${status}`)))) : null);
+  }
+  update(initial);
+  return { element, update };
+}
+
+function elapsed(startedAt) {
+  const seconds = Math.max(0, Math.floor((Date.now() - new Date(startedAt)) / 1000));
+  const hh = Math.floor(seconds / 3600);
+  const mm = String(Math.floor((seconds % 3600) / 60)).padStart(2, "0");
+  const ss = String(seconds % 60).padStart(2, "0");
+  return `${hh}:${mm}:${ss}`;
+}
+
+/** The work/travel timer: shows time since the stored start (so it survives reloads). */
+export function timerSection(initial) {
+  const { element, body } = section("timer", t("timer"));
+  let tick = null;
+  function update(job) {
+    clearInterval(tick);
+    const timer = job.timer;
+    if (isLocked(job) && !timer) { replace(body, h("p", { class: "hint" }, t("timer_closed"))); return; }
+    const start = (kind) => h("button", {
+      type: "button", id: `timer-start-${kind}`, class: timer ? "" : "primary",
+      onclick: (event) => busy(event.currentTarget, () => actions.startTimer(job.id, kind, timer)),
+    }, t(`timer_start_${kind}`));
+    if (!timer) { replace(body, h("div", { class: "actions" }, start("travel"), start("work"))); return; }
+    const clock = h("span", { class: "timer", id: "timer-clock", role: "timer" }, elapsed(timer.startedAt));
+    tick = setInterval(() => { clock.textContent = elapsed(timer.startedAt); }, 1000);
+    replace(body,
+      h("p", {}, t(`timer_running_${timer.kind}`, { time: formatTime(timer.startedAt) })), clock,
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "primary", id: "timer-stop",
+          onclick: (event) => busy(event.currentTarget, () => actions.stopTimer(job.id, timer)) }, t("timer_stop")),
+        start(timer.kind === "work" ? "travel" : "work")));
+  }
+  update(initial);
+  return { element, update, destroy: () => clearInterval(tick) };
+}
+
+function localDate() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+function timeForm(jobId) {
+  const kind = h("select", { name: "kind" },
+    h("option", { value: "work" }, t("kind_work")), h("option", { value: "travel" }, t("kind_travel")));
+  const date = h("input", { type: "date", name: "date", value: localDate(), required: true });
+  const from = h("input", { type: "time", name: "from", required: true });
+  const to = h("input", { type: "time", name: "to", required: true });
+  const note = h("input", { type: "text", name: "note", maxlength: 500, autocomplete: "off" });
+  const error = h("p", { class: "error", role: "alert" });
+  const submit = h("button", { type: "submit", class: "primary", id: "add-time" }, t("add_time"));
+  const form = h("form", { id: "time-form", novalidate: true },
+    h("h3", {}, t("add_time_title")), field(t("time_kind"), kind), field(t("date"), date),
+    h("div", { class: "row" }, field(t("from"), from), field(t("to"), to)), field(t("note_optional"), note), error,
+    submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const started = new Date(`${date.value}T${from.value}`);
+    const ended = new Date(`${date.value}T${to.value}`);
+    if (!date.value || !from.value || !to.value || Number.isNaN(started.valueOf()) || Number.isNaN(ended.valueOf())) {
+      error.textContent = t("time_required");
+      return;
+    }
+    if (ended <= started) { error.textContent = t("time_end_before_start"); return; }
+    busy(submit, async () => {
+      await actions.addTimeEntry(jobId, {
+        kind: kind.value, started_at: started.toISOString(), ended_at: ended.toISOString(), note: note.value.trim(),
+      });
+      from.value = ""; to.value = ""; note.value = "";
+      announce(t("saved_will_sync"));
+    });
+  });
+  return form;
+}
+
+/** Time entries of the job and the manual entry form. */
+export function timeSection(initial) {
+  const { element, body } = section("time", t("time_entries"));
+  const list = h("ul", { class: "items", id: "time-list" });
+  const totals = h("p", { id: "time-totals" });
+  const form = isLocked(initial) ? null : timeForm(initial.id);
+  replace(body, totals, list, form);
+  function update(job) {
+    replace(totals, t("time_totals", { work: formatMinutes(job.minutes.work), travel: formatMinutes(job.minutes.travel) }));
+    replace(list, job.timeEntries.map((entry) => h("li", { dataset: { key: entry.key || entry.id } },
+      h("strong", {}, t(`kind_${entry.kind}`)),
+      `${formatTime(entry.started_at)}–${formatTime(entry.ended_at)}`,
+      entry.note ? h("span", {}, entry.note) : null, stateChip(entry.state), problemBlock(entry))));
+  }
+  update(initial);
+  return { element, update };
+}

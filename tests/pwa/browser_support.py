@@ -1,0 +1,154 @@
+"""Helpers for the technician app's browser tests (tests/browser/test_pwa_*.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+from sqlalchemy import func, select
+
+from dispatch.audit import AuditEvent
+from dispatch.extensions import db
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the browser context's time zone (tests/browser/conftest.py)
+PASSWORD = "correct horse battery"
+
+
+class PageErrors:
+    """Uncaught errors, console errors and failed app files of a page; a test ends by asserting none.
+
+    A failed fetch shows up in the console as "Failed to load resource" without its URL: those are
+    judged by the response instead, where only the app's own files (not the API, not the back office's
+    favicon) count.
+    """
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and "/app/" in response.url:
+            self.errors.append(f"{response.status} {response.url}")
+
+    def assert_none(self) -> None:
+        assert self.errors == [], "\n".join(self.errors)
+
+
+def sign_in(page, live_server, email: str) -> None:
+    """Sign in through the back office's login page and land in the app."""
+    page.goto(f"{live_server.url}/login?next=/app/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/app/"))
+    page.wait_for_selector("#unsynced-count")
+
+
+def wait_for_service_worker(page) -> None:
+    """Until the app's service worker has precached the shell and controls the page."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=20_000)
+
+
+def unsynced(page) -> int:
+    return int(page.get_attribute("#unsynced-count", "data-count"))
+
+
+def wait_until_synced(page, timeout: int = 20_000) -> None:
+    wait_for_unsynced(page, 0, timeout)
+
+
+def wait_for_unsynced(page, count: int, timeout: int = 15_000) -> None:
+    page.wait_for_function(f"document.querySelector('#unsynced-count')?.dataset.count === '{count}'",
+                           timeout=timeout)
+
+
+def open_job(page, job) -> None:
+    page.locator(f'a.job-card[data-job-id="{job.id}"]').click()
+    page.wait_for_selector("#section-status")
+
+
+def past_period(minutes: int = 45) -> tuple[str, str, str, datetime, datetime]:
+    """A past period within one local day: (date, from, to) as typed, and its start and end instants."""
+    end = datetime.now(AMSTERDAM).replace(second=0, microsecond=0) - timedelta(hours=2)
+    start = end - timedelta(minutes=minutes)
+    if start.date() != end.date():
+        end = end.replace(hour=23, minute=50) - timedelta(days=1)
+        start = end - timedelta(minutes=minutes)
+    return start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"), start, end
+
+
+def add_time_entry(page, kind: str, date: str, start: str, end: str, note: str = "") -> None:
+    form = page.locator("#time-form")
+    form.get_by_label("Kind").select_option(kind)
+    form.get_by_label("Date").fill(date)
+    form.get_by_label("From").fill(start)
+    form.get_by_label("To").fill(end)
+    if note:
+        form.get_by_label("Note (optional)").fill(note)
+    form.get_by_role("button", name="Add hours").click()
+
+
+def add_part(page, sku: str, quantity: str) -> None:
+    form = page.locator("#part-form")
+    form.get_by_label("Article number (SKU)").fill(sku)
+    form.get_by_label("Quantity").fill(quantity)
+    form.get_by_role("button", name="Add part").click()
+
+
+def jpeg(path: Path, width: int, height: int) -> Path:
+    """A real JPEG photo of ``width`` x ``height`` (a gradient, so that it compresses like a photo)."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def draw_signature(page) -> None:
+    """Sign on the pad with the mouse: a long zigzag, well above the minimum ink."""
+    pad = page.locator("#signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 25):
+        page.mouse.move(x + step * 12, y + (35 if step % 2 else -35), steps=4)
+    page.mouse.up()
+
+
+def pad_data(page) -> list:
+    return page.evaluate("document.querySelector('#signature-pad').signaturePad.toData()")
+
+
+def count(model, *where) -> int:
+    db.session.rollback()  # see what the live server committed
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def status_changes(job_id: int) -> list[str]:
+    """The statuses a job went through, from its audit trail, in order."""
+    db.session.rollback()
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "job.status_changed", AuditEvent.object_type == "jobs",
+        AuditEvent.object_id == job_id,
+    ).order_by(AuditEvent.id))
+    return [event.data["status"] for event in events]
+
+
+def uploaded_size(photo) -> tuple[int, int]:
+    """Width and height of the photo as the phone sent it (the server keeps that original)."""
+    from io import BytesIO
+
+    from dispatch.storage import storage
+
+    with Image.open(BytesIO(storage().read(photo.original_key))) as image:
+        return image.size
