@@ -80,7 +80,8 @@ def execute(task_id: int) -> bool:
         .where(
             BackgroundTask.id == task_id,
             (BackgroundTask.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
-            | ((BackgroundTask.status == DeliveryStatus.RUNNING) & (BackgroundTask.started_at < utcnow() - STALE_RUNNING)),
+            | ((BackgroundTask.status == DeliveryStatus.RUNNING)
+               & (BackgroundTask.started_at < utcnow() - STALE_RUNNING)),
         )
         .values(status=DeliveryStatus.RUNNING, attempts=BackgroundTask.attempts + 1, started_at=utcnow())
     ).rowcount

@@ -20,7 +20,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_call_to_approved_invoice(api, make, mail_server):
     make.company()  # Warmte & Co B.V.: EUR 65.00 an hour, EUR 45.00 call-out, 21 % VAT, valid IBAN
-    valve = make.product(sku="VALVE-22", name="Three-way valve 22 mm", unit_price="12.50", vat_rate="21.00")
+    make.product(sku="VALVE-22", name="Three-way valve 22 mm", unit_price="12.50", vat_rate="21.00")
     technician = make.user("technician", name="Sanne de Vries", skills=["boiler"])
     agent = api.as_user(make.user("agent"))
     billing = api.as_user(make.user("billing"))

@@ -62,9 +62,12 @@ def from_http_exception(error: HTTPException) -> Response:
     return problem(status, error.name, error.description, headers=headers)
 
 
+WEBARGS_LOCATIONS = {"json", "query", "form", "files", "view_args", "headers", "json_or_form"}
+
+
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """Turn webargs' ``{location: {field: {nested: [msgs]}}}`` into ``{"field.nested": [msgs]}``."""
-    if isinstance(messages, dict) and not prefix and set(messages) <= {"json", "query", "form", "files", "view_args", "headers", "json_or_form"}:
+    if isinstance(messages, dict) and not prefix and set(messages) <= WEBARGS_LOCATIONS:
         flattened: dict[str, list[str]] = {}
         for location_messages in messages.values():
             flattened.update(flatten_messages(location_messages, "\0"))
@@ -80,10 +83,8 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         flattened = {}
         parent = prefix.strip("\0")
         for key, value in messages.items():
-            if key == "_schema" and parent:  # an error of the nested object as a whole
-                name = parent
-            else:
-                name = f"{parent}.{key}" if parent else str(key)
+            # "_schema" is an error of the nested object as a whole: it belongs to the object's own name.
+            name = parent if key == "_schema" and parent else (f"{parent}.{key}" if parent else str(key))
             flattened.update(flatten_messages(value, name))
         return flattened
     return {prefix.strip("\0") or "_schema": [str(messages)]}

@@ -73,6 +73,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def set_language(user: User, language: str) -> None:
+    """Remember the user's interface language (select_locale reads it on every request)."""
+    user.language = language
+
+
 def issue_token(user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
     """A new bearer token for ``user``: the plain token (shown once) and its stored record."""
     plain = secrets.token_urlsafe(32)

@@ -13,7 +13,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Length
 
 from dispatch.auth.access import roles_required
-from dispatch.auth.services import authenticate
+from dispatch.auth.services import authenticate, set_language
 from dispatch.enums import Role
 from dispatch.extensions import limiter
 
@@ -70,8 +70,7 @@ def language():  # noqa: ANN201
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(422, description=_("Unknown language."))
-    # The user's own preference; select_locale reads it on every request.
-    current_user.language = form.language.data
+    set_language(current_user, form.language.data)
     return redirect(_safe_next(form.next.data)), 303
 
 

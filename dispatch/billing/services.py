@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from stdnum import iban, iso11649
 from stdnum.be import ogm_vcs
 from stdnum.eu import vat
@@ -346,3 +346,22 @@ def _append(invoice: Invoice, spec: LineSpec) -> InvoiceLine:
     )
     invoice.lines.append(line)
     return line
+
+
+class CurrencyTotals(NamedTuple):
+    currency: str
+    count: int
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+def totals_by_currency(statement: Select) -> list[CurrencyTotals]:
+    """Count and sums of the invoices ``statement`` selects, per currency."""
+    selection = statement.order_by(None).subquery()
+    rows = db.session.execute(
+        select(selection.c.currency, func.count(), func.sum(selection.c.net_total),
+               func.sum(selection.c.vat_total), func.sum(selection.c.gross_total))
+        .group_by(selection.c.currency).order_by(selection.c.currency)
+    ).all()
+    return [CurrencyTotals(*row) for row in rows]  # the sums keep the columns' exact Decimal type

@@ -7,8 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
@@ -18,8 +16,7 @@ from dispatch.closure import services as closure
 from dispatch.customers import services as customers
 from dispatch.enums import InvoiceStatus, Role
 from dispatch.errors import Conflict, Invalid
-from dispatch.extensions import db
-from dispatch.scheduling.models import Job
+from dispatch.scheduling import services as scheduling
 
 bp = Blueprint("billing", __name__)
 
@@ -43,12 +40,7 @@ def invoices():  # noqa: ANN201
     statement = services.invoice_query(filters)
     page = paginate(statement.order_by(None), sort=Invoice.created_at, tiebreak=Invoice.id,
                     cursor=request.args.get("cursor"), limit=PAGE_SIZE)
-    selection = statement.order_by(None).subquery()
-    totals = db.session.execute(
-        select(selection.c.currency, func.count(), func.sum(selection.c.net_total),
-               func.sum(selection.c.vat_total), func.sum(selection.c.gross_total))
-        .group_by(selection.c.currency).order_by(selection.c.currency)
-    ).all()
+    totals = services.totals_by_currency(statement)
     return render_template("billing/invoices.html", page=page, status=filters.get("status", ""),
                            totals=totals, statuses=list(InvoiceStatus),
                            first_page=not request.args.get("cursor"))
@@ -82,9 +74,7 @@ def approve(invoice_id: int):  # noqa: ANN201
 
 
 def _invoice_page(invoice: Invoice) -> str:
-    jobs = list(db.session.scalars(
-        select(Job).where(Job.id.in_(services.job_ids(invoice)))
-        .options(selectinload(Job.ticket), selectinload(Job.technician)).order_by(Job.id)))
+    jobs = scheduling.jobs_by_id(services.job_ids(invoice))
     evidence = {job.id: {"receipt": closure.receipt_for(job.id), "decision": closure.current_decision(job.id)}
                 for job in jobs}
     return render_template("billing/invoice.html", invoice=invoice, form=ApproveForm(formdata=None),

@@ -6,7 +6,7 @@ import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit
@@ -55,6 +55,33 @@ def get_customer(customer_id: int) -> Customer:
     if customer is None:
         raise NotFound(f"Customer {customer_id} does not exist.")
     return customer
+
+
+def search_customers(text: str | None) -> Select:
+    """Customers whose name, e-mail, phone or city contains ``text``, by name."""
+    statement = select(Customer).order_by(Customer.name, Customer.id)
+    if text and text.strip():
+        needle = f"%{text.strip()}%"
+        statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
+                                        Customer.phone.ilike(needle), Customer.city.ilike(needle)))
+    return statement
+
+
+def find_customers(text: str | None, limit: int, offset: int = 0) -> list[Customer]:
+    """A page of the customers matching ``text``."""
+    return list(db.session.scalars(search_customers(text).offset(offset).limit(limit)))
+
+
+def find_customer(customer_id: int | None) -> Customer | None:
+    """The customer with this id, if there is one (for forms that carry an id)."""
+    return db.session.get(Customer, customer_id) if customer_id else None
+
+
+def assets_of(customer_id: int | None) -> list[Asset]:
+    """A customer's assets in the order they were registered."""
+    if not customer_id:
+        return []
+    return list(db.session.scalars(select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.id)))
 
 
 def add_months(start: date, months: int) -> date:

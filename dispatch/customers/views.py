@@ -5,15 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
 
 from dispatch.auth.access import roles_required
 from dispatch.customers import services
-from dispatch.customers.models import Customer
-from dispatch.desk.forms import AssetForm
+from dispatch.customers.forms import AssetForm
 from dispatch.enums import Role
 from dispatch.errors import Invalid
-from dispatch.extensions import db
 from dispatch.web import form_failed
 
 bp = Blueprint("customers", __name__)
@@ -22,23 +19,13 @@ PAGE_SIZE = 25
 SEARCH_LIMIT = 10
 
 
-def customer_search(text: str | None) -> Select:
-    """Customers whose name, e-mail, phone or city contains ``text``, by name."""
-    statement = select(Customer).order_by(Customer.name, Customer.id)
-    if text and text.strip():
-        needle = f"%{text.strip()}%"
-        statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
-                                        Customer.phone.ilike(needle), Customer.city.ilike(needle)))
-    return statement
-
-
 @bp.get("/customers")
 @roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
 def customers():  # noqa: ANN201
     """Customers by name, searchable, a page at a time."""
     text = (request.args.get("q") or "").strip()[:200]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = list(db.session.scalars(customer_search(text).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    rows = services.find_customers(text, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("customers/list.html", customers=rows[:PAGE_SIZE], q=text, page=page,
                            has_next=len(rows) > PAGE_SIZE)
 

@@ -138,3 +138,8 @@ def recent_tickets_for_customer(customer_id: int, limit: int = 20) -> list[Ticke
         select(Ticket).where(Ticket.customer_id == customer_id).options(selectinload(Ticket.status))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
     ))
+
+
+def statuses() -> list[TicketStatus]:
+    """The configured ticket statuses in their display order."""
+    return list(db.session.scalars(select(TicketStatus).order_by(TicketStatus.position, TicketStatus.id)))

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
 from dispatch.customers import services as customers
-from dispatch.customers.models import Asset, Customer
-from dispatch.customers.views import SEARCH_LIMIT, customer_search
+from dispatch.customers.models import Asset
+from dispatch.customers.views import SEARCH_LIMIT
 from dispatch.desk import services
 from dispatch.desk.forms import (
     STATUS_LABELS,
@@ -22,13 +21,11 @@ from dispatch.desk.forms import (
     TicketFilterForm,
     options,
 )
-from dispatch.desk.models import Ticket, TicketStatus
+from dispatch.desk.models import Ticket
 from dispatch.enums import Role
 from dispatch.errors import Invalid, NotFound
-from dispatch.extensions import db
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.forms import JobForm
-from dispatch.scheduling.models import Job
 from dispatch.web import form_failed
 
 bp = Blueprint("desk", __name__)
@@ -45,7 +42,7 @@ INTAKE_FIELDS = {name: f"asset.{name}" for name in AssetFields.REQUIRED + (
 def tickets():  # noqa: ANN201
     """Tickets newest first, filtered by status, priority and text, with their traffic light."""
     form = TicketFilterForm(request.args)
-    statuses = list(db.session.scalars(select(TicketStatus).order_by(TicketStatus.position, TicketStatus.id)))
+    statuses = services.statuses()
     form.status.choices = options([("", _("Any status"))] + [
         (status.key, STATUS_LABELS.get(status.key, status.name)) for status in statuses])
     filters = form.data if form.validate() else {}
@@ -94,13 +91,7 @@ def _log_ticket(form: NewTicketForm) -> Ticket:
 def _offer_assets(form: NewTicketForm) -> None:
     """Offer the chosen existing customer's assets."""
     form.asset_id.choices = options([("", _("No asset / not known"))] + [
-        (asset.id, _asset_label(asset)) for asset in _assets_of(form.customer_id.data)])
-
-
-def _assets_of(customer_id: int | None) -> list[Asset]:
-    if not customer_id:
-        return []
-    return list(db.session.scalars(select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.id)))
+        (asset.id, _asset_label(asset)) for asset in customers.assets_of(form.customer_id.data)])
 
 
 def _asset_label(asset: Asset) -> str:
@@ -109,8 +100,8 @@ def _asset_label(asset: Asset) -> str:
 
 def _intake_page(form: NewTicketForm) -> str:
     text = (request.args.get("q") or "").strip()[:200]
-    found = list(db.session.scalars(customer_search(text).limit(SEARCH_LIMIT))) if text else []
-    chosen = db.session.get(Customer, form.customer_id.data) if form.customer_id.data else None
+    found = customers.find_customers(text, SEARCH_LIMIT) if text else []
+    chosen = customers.find_customer(form.customer_id.data)
     if chosen is not None and chosen not in found:
         found.insert(0, chosen)
     return render_template("desk/new_ticket.html", form=form, found=found, q=text,
@@ -122,7 +113,7 @@ def _intake_page(form: NewTicketForm) -> str:
 def customer_choices():  # noqa: ANN201
     """The customers matching the intake search (an htmx fragment)."""
     text = (request.args.get("q") or "").strip()[:200]
-    found = list(db.session.scalars(customer_search(text).limit(SEARCH_LIMIT))) if text else []
+    found = customers.find_customers(text, SEARCH_LIMIT) if text else []
     return render_template("desk/_customer_choices.html", found=found, q=text, selected_id=None)
 
 
@@ -164,16 +155,14 @@ def create_job(ticket_id: int):  # noqa: ANN201
 def _job_form(ticket: Ticket) -> JobForm:
     form = JobForm()
     form.asset_id.choices = options([("", _("No asset"))] + [
-        (asset.id, _asset_label(asset)) for asset in _assets_of(ticket.customer_id)])
+        (asset.id, _asset_label(asset)) for asset in customers.assets_of(ticket.customer_id)])
     if request.method == "GET":
         form.asset_id.data = ticket.asset_id
     return form
 
 
 def _ticket_page(ticket: Ticket, form: JobForm) -> str:
-    jobs = list(db.session.scalars(
-        select(Job).where(Job.ticket_id == ticket.id).options(selectinload(Job.technician))
-        .order_by(Job.created_at, Job.id)))
+    jobs = scheduling.jobs_of_ticket(ticket.id)
     return render_template("desk/ticket.html", ticket=ticket, light=services.traffic_light(ticket),
                            messages=services.messages_of(ticket), jobs=jobs, form=form,
                            overview=customers.customer_overview(ticket.customer, recent=10))

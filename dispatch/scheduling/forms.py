@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,26 +22,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dispatch.enums import CoverageOutcome, JobKind
+from dispatch.forms import blank_to_none, optional_int, options
 
 KIND_LABELS = {JobKind.REPAIR: _l("Repair"), JobKind.MAINTENANCE: _l("Maintenance"),
                JobKind.INSTALLATION: _l("Installation"), JobKind.INSPECTION: _l("Inspection")}
 SKILL = re.compile(r"^[\w-]{1,40}$")
 UTC = ZoneInfo("UTC")
-
-
-def optional_int(value: Any) -> int | None:
-    """Coerce a select's value to an id, the empty choice to None."""
-    return None if value in (None, "", "None") else int(value)
-
-
-def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
-
-
-def blank_to_none(value: Any) -> Any:
-    """Empty text inputs mean "not given"."""
-    return (value.strip() or None) if isinstance(value, str) else value
 
 
 class JobForm(FlaskForm):

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from geopy.distance import geodesic
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit, numbering
@@ -272,4 +272,31 @@ def recent_jobs_for_customer(customer_id: int, limit: int = 20) -> list[Job]:
     return list(db.session.scalars(
         select(Job).join(Site, Site.id == Job.site_id).where(Site.customer_id == customer_id)
         .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
+    ))
+
+
+def open_jobs(statuses: list[JobStatus], offset: int, limit: int) -> list[Job]:
+    """Jobs in ``statuses``: unscheduled first (oldest first), then by planned start; one page."""
+    return list(db.session.scalars(
+        select(Job).where(Job.status.in_(statuses))
+        .options(selectinload(Job.ticket), selectinload(Job.technician),
+                 selectinload(Job.site).selectinload(Site.customer))
+        .order_by(case((Job.scheduled_start.is_(None), 0), else_=1), Job.scheduled_start, Job.created_at, Job.id)
+        .offset(offset).limit(limit)
+    ))
+
+
+def jobs_of_ticket(ticket_id: int) -> list[Job]:
+    """A ticket's jobs in the order they were created, with their technicians."""
+    return list(db.session.scalars(
+        select(Job).where(Job.ticket_id == ticket_id).options(selectinload(Job.technician))
+        .order_by(Job.created_at, Job.id)
+    ))
+
+
+def jobs_by_id(job_ids: list[int]) -> list[Job]:
+    """The given jobs with ticket and technician, by id."""
+    return list(db.session.scalars(
+        select(Job).where(Job.id.in_(job_ids)).options(selectinload(Job.ticket), selectinload(Job.technician))
+        .order_by(Job.id)
     ))

@@ -7,19 +7,14 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from dispatch.auth.access import roles_required
-from dispatch.auth.models import User
 from dispatch.billing import services as billing
 from dispatch.closure import services as closure
-from dispatch.customers.models import Site
 from dispatch.dbtypes import utcnow
 from dispatch.enums import CoverageOutcome, JobStatus, Role
 from dispatch.errors import Conflict, Invalid
-from dispatch.extensions import db
 from dispatch.field import services as field
 from dispatch.scheduling import services
 from dispatch.scheduling.forms import UTC, CoverageForm, ScheduleForm, options
@@ -42,15 +37,7 @@ def jobs():  # noqa: ANN201
     status = request.args.get("status") or ""
     statuses = [JobStatus(status)] if status in {s.value for s in JobStatus} else list(OPEN)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    statement = (
-        select(Job).where(Job.status.in_(statuses))
-        .options(selectinload(Job.ticket), selectinload(Job.technician),
-                 selectinload(Job.site).selectinload(Site.customer))
-        .order_by(case((Job.scheduled_start.is_(None), 0), else_=1), Job.scheduled_start, Job.created_at,
-                  Job.id)
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-    )
-    rows = list(db.session.scalars(statement))
+    rows = services.open_jobs(statuses, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
     return render_template("scheduling/jobs.html", jobs=rows[:PAGE_SIZE], status=status, page=page,
                            has_next=len(rows) > PAGE_SIZE, statuses=list(JobStatus))
 
@@ -75,13 +62,12 @@ def schedule(job_id: int):  # noqa: ANN201
         start, end = form.window(company_zone())
         try:
             services.schedule(job, form.technician_id.data, start, end, current_user.id)
-            technician = db.session.get(User, form.technician_id.data)
         except Conflict as error:
             conflict = error
         except Invalid as error:
             form_failed(form, error, {"start": "start", "end": "end", "technician_id": "technician_id"})
         else:
-            flash(_("Job %(number)s scheduled for %(name)s.", number=job.number, name=technician.name),
+            flash(_("Job %(number)s scheduled for %(name)s.", number=job.number, name=job.technician.name),
                   "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
     status = 409 if conflict is not None else 422

@@ -72,8 +72,8 @@ def test_garbage_token_is_refused(client):
 
 def test_login_attempts_are_rate_limited(app, client, make):
     make.user("agent", email="c@example.com")
-    statuses = [client.post("/api/v1/auth/token", json={"email": "c@example.com", "password": "wrong-one-x"}).status_code
-                for _ in range(12)]
+    wrong = {"email": "c@example.com", "password": "wrong-one-x"}
+    statuses = [client.post("/api/v1/auth/token", json=wrong).status_code for _ in range(12)]
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]
     limited = client.post("/api/v1/auth/token", json={"email": "c@example.com", "password": PASSWORD})

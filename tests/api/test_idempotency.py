@@ -32,7 +32,8 @@ def test_same_key_twice_makes_one_row_and_replays(api, make):
 def test_key_order_and_spacing_do_not_matter(api, make):
     client = api.as_user(make.user("agent"))
     client.post("customers", BODY, idempotency_key="key-2")
-    reordered = '{"address": {"country": "NL", "city": "Eindhoven", "postal_code": "5611 EB", "street": "Markt 1"},  "name": "Bakker"}'
+    reordered = ('{"address": {"country": "NL", "city": "Eindhoven", "postal_code": "5611 EB", '
+                 '"street": "Markt 1"},  "name": "Bakker"}')
     second = client.client.post("/api/v1/customers", data=reordered, content_type="application/json",
                                 headers={**client._headers(None), "Idempotency-Key": "key-2"})
     assert second.status_code == 201 and second.headers["Idempotent-Replayed"] == "true"
