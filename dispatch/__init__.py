@@ -25,9 +25,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app.config, Path(app.instance_path), test_config)
     logging.getLogger("dispatch").setLevel(logging.INFO)
 
-    from dispatch import models  # noqa: F401  - every model registered on the metadata
     from dispatch import api as api_package
-    from dispatch import audit, cli, i18n, periodic, storage, tasks, web
+    from dispatch import (
+        audit,
+        cli,
+        i18n,
+        models,  # noqa: F401  - every model registered on the metadata
+        periodic,
+        storage,
+        tasks,
+        web,
+    )
     from dispatch.auth import access
     from dispatch.extensions import babel, csrf, db, limiter, login_manager, migrate
 
