@@ -54,6 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api_package.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind a TLS proxy: client addresses (login rate limit) and https URLs come from its headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     return app
 
 

@@ -39,14 +39,18 @@ def create_user_command(email: str, role: str, name: str, password: str, languag
 @click.command("demo")
 def demo_command() -> None:
     """Load demo data into an empty database and print a login for each role."""
-    from dispatch.demo import DEMO_PASSWORD, database_is_empty, load_demo
+    from dispatch.demo import DEMO_PASSWORD, database_is_empty, existing_logins, load_demo
 
-    if not database_is_empty():
+    if database_is_empty():
+        logins = load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    else:
+        logins = existing_logins()
         click.echo("The database already holds data; demo data not loaded.")
-        return
-    logins = load_demo()
-    db.session.commit()
-    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000 with:")
+        if not logins:
+            return
+    click.echo("Sign in at http://127.0.0.1:5000 with:")
     for role, email in logins.items():
         click.echo(f"  {role:<11} {email:<28} password: {DEMO_PASSWORD}")
 
@@ -70,7 +74,7 @@ def worker_command(burst: bool) -> None:
     if not current_app.config["REDIS_URL"]:
         raise click.ClickException("REDIS_URL is not set: tasks run in-process, no worker is needed.")
     worker = SimpleWorker(["default"], connection=redis_connection(current_app))
-    worker.work(burst=burst)
+    worker.work(burst=burst, with_scheduler=True)  # the scheduler runs the delayed retries
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ ENV_OVERRIDES: dict[str, type] = {
     "PUBLIC_BASE_URL": str,
     "TOKEN_LIFETIME_HOURS": int,
     "MAX_UPLOAD_MB": int,
+    "PROXY_COUNT": int,
 }
 
 
@@ -39,6 +40,8 @@ class Defaults:
     GEOCODER_URL = "nominatim.openstreetmap.org"
     GEOCODER_USER_AGENT = "dispatch-field-service"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts none.
+    PROXY_COUNT = 0
     TOKEN_LIFETIME_HOURS = 24 * 30
     MAX_UPLOAD_MB = 25
     TASK_MAX_ATTEMPTS = 5

@@ -2,15 +2,14 @@
 and triggers that keep the audit log append-only.
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-22 18:30:44.033106
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import dispatch.dbtypes
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

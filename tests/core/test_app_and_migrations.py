@@ -49,3 +49,23 @@ def test_migrations_match_models_and_downgrade_cleanly(tmp_path):
     engine = create_engine(url)
     assert inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
+
+
+def test_proxy_headers_are_trusted_only_when_configured(tmp_path):
+    seen = {}
+
+    def remote(app):
+        @app.get("/_remote")
+        def _remote():
+            from flask import request
+
+            seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+            return "ok"
+
+        app.test_client().get("/_remote", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        return dict(seen)
+
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path)}
+    assert remote(create_app(base)) == {"addr": "10.0.0.2", "scheme": "http"}
+    assert remote(create_app({**base, "PROXY_COUNT": 1})) == {"addr": "203.0.113.9", "scheme": "https"}
