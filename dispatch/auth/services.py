@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dispatch.auth.models import ApiToken, User
 from dispatch.dbtypes import utcnow
@@ -54,8 +54,8 @@ def create_user(email: str, name: str, role: Role | str, password: str, language
 
 
 def user_by_email(email: str) -> User | None:
-    """The user with this e-mail (case-insensitive), if any."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """The user with this e-mail (case-insensitive: e-mails are stored in lower case), if any."""
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dispatch.dbtypes import Fixed, UTCDateTime, utcnow
@@ -25,7 +25,11 @@ class RateGroup(db.Model):
 
 class Invoice(db.Model):
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("series", "year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("series", "year", "sequence"),
+        Index("ix_invoices_status_created", "status", "created_at"),
+        Index("ix_invoices_customer_created", "customer_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(30), unique=True)
@@ -33,7 +37,7 @@ class Invoice(db.Model):
     year: Mapped[int | None]
     sequence: Mapped[int | None]
     status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus), default=InvoiceStatus.DRAFT)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     buyer_name: Mapped[str] = mapped_column(String(200))
     buyer_address: Mapped[str] = mapped_column(Text)

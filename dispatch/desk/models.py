@@ -39,7 +39,13 @@ class SlaPolicy(db.Model):
 
 class Ticket(db.Model):
     __tablename__ = "tickets"
-    __table_args__ = (Index("ix_tickets_status_due", "status_id", "due_at"),)
+    # The list filters (status, priority, customer) each come with the list's order (newest first).
+    __table_args__ = (
+        Index("ix_tickets_status_due", "status_id", "due_at"),
+        Index("ix_tickets_status_created", "status_id", "created_at"),
+        Index("ix_tickets_priority_created", "priority", "created_at"),
+        Index("ix_tickets_customer_created", "customer_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -48,11 +54,11 @@ class Ticket(db.Model):
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(80))
     subcategory: Mapped[str | None] = mapped_column(String(80))
-    priority: Mapped[Priority] = mapped_column(enum_column(Priority), index=True)
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority))
     queue: Mapped[str | None] = mapped_column(String(80), index=True)
     status_id: Mapped[int] = mapped_column(ForeignKey("ticket_statuses.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
     first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
