@@ -86,7 +86,7 @@ def test_covered_components_are_shown_at_zero(make):
     prices = {line.kind: (line.unit_price, line.net_amount, line.description) for line in invoice.lines}
     for kind in (LineKind.LABOUR, LineKind.TRAVEL, LineKind.CALLOUT):
         assert prices[kind][:2] == (D("0"), D("0"))
-        assert prices[kind][2].endswith("(covered by warranty/contract)")
+        assert prices[kind][2].endswith("(gedekt door garantie/contract)")  # the customer reads Dutch
     assert prices[LineKind.PART][:2] == (D("100.00"), D("100.00"))
     assert totals(invoice) == ("100.00", "21.00", "121.00")
 

@@ -98,7 +98,7 @@ def test_language_switch_is_remembered(pages, client):
     assert '<html lang="de">' in client.get("/tickets").get_data(as_text=True)
     assert '<html lang="nl">' in client.get("/tickets?lang=nl").get_data(as_text=True)
     response = client.post("/language", data={"csrf_token": token, "language": "xx"})
-    assert response.status_code == 422 and "Unknown language." in text_of(response)
+    assert response.status_code == 422 and "Unbekannte Sprache." in text_of(response)  # the user chose German
     assert db.session.get(User, user.id).language == "de"
     assert client.post("/language", data={"language": "en"}).status_code == 400
 
