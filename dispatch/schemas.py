@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 from stdnum.eu import vat
 
 LANGUAGES = ("en", "nl", "de", "fr")
-COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO 3166 country code.")
+COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error=_l("Use a two-letter ISO 3166 country code."))
 
 
 class Money(fields.Decimal):
@@ -21,7 +23,8 @@ class Money(fields.Decimal):
 def vat_number(value: str) -> None:
     """Refuse VAT numbers whose format or check digits are wrong."""
     if not vat.is_valid(value):
-        raise ValidationError("Not a valid EU VAT number (check the country prefix and digits).")
+        # Eager gettext: marshmallow wraps only a str message in a list, a lazy string would break its errors.
+        raise ValidationError(_("Not a valid EU VAT number (check the country prefix and digits)."))
 
 
 def Text(max_length: int, **kwargs: Any) -> fields.String:  # noqa: N802 - reads like a field class

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
@@ -76,4 +77,5 @@ def _decode(cursor: str, sort: InstrumentedAttribute) -> tuple[Any, Any]:
             sort_value = datetime.fromisoformat(sort_value["t"])
         return sort_value, tie_value
     except (ValueError, TypeError, KeyError) as error:
-        raise Invalid("The cursor is not one this API gave out.", errors={"cursor": ["Invalid cursor."]}) from error
+        raise Invalid(_("The cursor is not one this API gave out."),
+                      errors={"cursor": [_("Invalid cursor.")]}) from error

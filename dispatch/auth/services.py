@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dispatch.auth.models import ApiToken, User
@@ -41,11 +42,12 @@ def create_user(email: str, name: str, role: Role | str, password: str, language
     """Add a user; the e-mail must be new and the password long enough."""
     email = email.strip().lower()
     if "@" not in email:
-        raise Invalid("Not an e-mail address.", errors={"email": ["Not a valid e-mail address."]})
+        raise Invalid(_("Not an e-mail address."), errors={"email": [_("Not a valid e-mail address.")]})
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("Password too short.", errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+        raise Invalid(_("Password too short."),
+                      errors={"password": [_("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH)]})
     if user_by_email(email) is not None:
-        raise Invalid("E-mail already in use.", errors={"email": ["A user with this e-mail exists."]})
+        raise Invalid(_("E-mail already in use."), errors={"email": [_("A user with this e-mail exists.")]})
     user = User(email=email, name=name.strip(), role=Role(role), password_hash=hash_password(password),
                 language=language)
     db.session.add(user)

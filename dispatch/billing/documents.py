@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal, pgettext
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -32,8 +32,6 @@ from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.i18n import locale_for
 from dispatch.scheduling.models import Job
-
-UNIT_LABELS = {"HUR": "h", "C62": "pc", "KGM": "kg", "MTR": "m", "LTR": "l"}
 
 
 @dataclass(frozen=True)
@@ -156,6 +154,13 @@ def _money(amount: Decimal, currency: str, pattern: str = "#,##0.00") -> str:
     return f"{currency} {format_decimal(amount, format=pattern)}"
 
 
+def unit_label(code: str) -> str:
+    """The short, translated label of a UN/ECE unit code (``HUR`` -> "h"); unknown codes as they are."""
+    labels = {"HUR": pgettext("unit", "h"), "C62": pgettext("unit", "pc"), "KGM": pgettext("unit", "kg"),
+              "MTR": pgettext("unit", "m"), "LTR": pgettext("unit", "l")}
+    return labels.get(code, code)
+
+
 def _party(party: Party, heading: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
     rows = [Paragraph(heading, styles["small"]), Paragraph(fonts.escape(party.name), styles["bold"])]
     rows += [Paragraph(fonts.escape(line), styles["base"]) for line in party.address_lines if line.strip()]
@@ -171,7 +176,7 @@ def _party(party: Party, heading: str, styles: dict[str, ParagraphStyle]) -> lis
 
 
 def _story(document: InvoiceDocument, title: str, styles: dict[str, ParagraphStyle]) -> list:
-    parties = Table([[_party(document.seller, _("From"), styles), _party(document.buyer, _("To"), styles)]],
+    parties = Table([[_party(document.seller, _("Seller"), styles), _party(document.buyer, _("Bill to"), styles)]],
                     colWidths=[87 * mm, 87 * mm])
     parties.setStyle(fonts.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -200,7 +205,7 @@ def _lines_table(document: InvoiceDocument, styles: dict[str, ParagraphStyle]) -
         rows.append([
             Paragraph(fonts.escape(line.description), styles["base"]),
             format_decimal(line.quantity, format="#,##0.###"),
-            UNIT_LABELS.get(line.unit, line.unit),
+            unit_label(line.unit),
             _money(line.unit_price, document.currency, "#,##0.00##"),
             f"{format_decimal(line.vat_rate, format='0.##')}%",
             _money(line.net_amount, document.currency),

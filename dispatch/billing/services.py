@@ -218,7 +218,7 @@ def remove_line(invoice: Invoice, line_id: int) -> None:
     require_draft(invoice)
     line = next((line for line in invoice.lines if line.id == line_id), None)
     if line is None:
-        raise NotFound(f"Invoice {invoice.id} has no line {line_id}.")
+        raise NotFound(_("Invoice %(id)s has no line %(line)s.", id=invoice.id, line=line_id))
     invoice.lines.remove(line)
     recalculate(invoice)
 
@@ -317,7 +317,7 @@ def get_invoice(invoice_id: int) -> Invoice:
     """The invoice, or NotFound."""
     invoice = db.session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound(f"Invoice {invoice_id} does not exist.")
+        raise NotFound(_("Invoice %(id)s does not exist.", id=invoice_id))
     return invoice
 
 

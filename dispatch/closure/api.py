@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -67,7 +68,7 @@ def receipt_pdf(job_id: int):
     job = scheduling.job_for(current_user, job_id)
     receipt = services.receipt_for(job.id)
     if receipt is None:
-        raise NotFound(f"Job {job.number} has no delivery receipt yet.", code="receipt_not_ready")
+        raise NotFound(_("Job %(number)s has no delivery receipt yet.", number=job.number), code="receipt_not_ready")
     response = current_app.response_class(storage().read(receipt.pdf_key), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="receipt-{job.number}.pdf"'
     return response

@@ -27,12 +27,15 @@ from sqlalchemy import select
 from dispatch import audit, fonts
 from dispatch.admin.models import Company
 from dispatch.admin.services import company
+from dispatch.billing.documents import unit_label
 from dispatch.closure.models import DeliveryReceipt
+from dispatch.enums import JobKind
 from dispatch.extensions import db
 from dispatch.field import services as field
 from dispatch.field.models import Signature
 from dispatch.i18n import locale_for
 from dispatch.mail import OutboxMail, queue_mail
+from dispatch.scheduling.forms import KIND_LABELS
 from dispatch.scheduling.models import Job
 from dispatch.storage import storage
 
@@ -128,6 +131,11 @@ def _para(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(fonts.escape(text), style)
 
 
+def _kind_label(kind: str) -> str:
+    """The translated name of a job kind (``repair`` -> "Repair"); an unknown kind as it is."""
+    return str(KIND_LABELS[JobKind(kind)]) if kind in set(JobKind) else kind
+
+
 def _details(content: dict[str, Any], settings: Company, styles: dict[str, ParagraphStyle]) -> list:
     company_lines = [settings.name, settings.street, f"{settings.postal_code} {settings.city}".strip(),
                      settings.vat_number and _("VAT number: %(number)s", number=settings.vat_number),
@@ -136,9 +144,10 @@ def _details(content: dict[str, Any], settings: Company, styles: dict[str, Parag
     facts = [
         (_("Customer"), content["customer_name"]),
         (_("Site"), content["site_address"]),
-        (_("Job"), f"{content['job_number']} ({content['job_kind']})"),
+        (_("Job"), f"{content['job_number']} ({_kind_label(content['job_kind'])})"),
         (_("Ticket"), f"{content['ticket_reference']}: {content['ticket_subject']}"),
-        (_("Asset"), f"{asset['product']} {asset.get('model') or ''}, {_('serial')} {asset['serial_number']}"
+        (_("Asset"), _("%(product)s, serial %(serial)s", serial=asset["serial_number"],
+                       product=f"{asset['product']} {asset.get('model') or ''}".strip())
          if asset else _("not recorded")),
         (_("Technician"), content.get("technician_name") or "-"),
     ]
@@ -164,7 +173,7 @@ def _work(job: Job, content: dict[str, Any], settings: Company, styles: dict[str
     story += [_para(_("Time"), styles["head"]), _table(rows, [20, 67, 67, 20])]
     parts: list[list] = [[_("Article"), _("Name"), _("Quantity"), _("Unit")]]
     parts += [[part["sku"], _para(part["name"], styles["base"]),
-               format_decimal(Decimal(part["quantity"]), format="#,##0.###"), part["unit"]]
+               format_decimal(Decimal(part["quantity"]), format="#,##0.###"), unit_label(part["unit"])]
               for part in content["parts"]]
     story += [_para(_("Parts"), styles["head"]),
               _table(parts, [35, 99, 20, 20]) if content["parts"]

@@ -6,6 +6,7 @@ import calendar
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -53,7 +54,7 @@ def get_customer(customer_id: int) -> Customer:
     """The customer, or NotFound."""
     customer = db.session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"Customer {customer_id} does not exist.")
+        raise NotFound(_("Customer %(id)s does not exist.", id=customer_id))
     return customer
 
 
@@ -97,7 +98,7 @@ def add_asset(customer: Customer, data: dict[str, Any], actor_id: int | None = N
     if site_id is not None:
         site = db.session.get(Site, site_id)
         if site is None or site.customer_id != customer.id:
-            raise Invalid("Unknown site.", errors={"site_id": ["Not a site of this customer."]})
+            raise Invalid(_("Unknown site."), errors={"site_id": [_("Not a site of this customer.")]})
     else:
         site_id = customer.sites[0].id if customer.sites else None
     purchased_on: date = data["purchased_on"]
@@ -106,7 +107,7 @@ def add_asset(customer: Customer, data: dict[str, Any], actor_id: int | None = N
     labour_until = data.get("labour_warranty_until") or (add_months(purchased_on, months) if months else None)
     for field, value in (("parts_warranty_until", parts_until), ("labour_warranty_until", labour_until)):
         if value is not None and value < purchased_on:
-            raise Invalid("Warranty ends before purchase.", errors={field: ["Must not be before purchased_on."]})
+            raise Invalid(_("Warranty ends before purchase."), errors={field: [_("Must not be before purchased_on.")]})
     asset = Asset(
         customer_id=customer.id, site_id=site_id, product=data["product"], model=data.get("model"),
         serial_number=data["serial_number"], supplier=data.get("supplier"), purchased_on=purchased_on,
@@ -122,13 +123,13 @@ def create_contract(data: dict[str, Any], actor_id: int | None = None) -> Contra
     """Add a service contract over some of one customer's assets."""
     customer = db.session.get(Customer, data["customer_id"])
     if customer is None:
-        raise Invalid("Unknown customer.", errors={"customer_id": ["No such customer."]})
+        raise Invalid(_("Unknown customer."), errors={"customer_id": [_("No such customer.")]})
     if data["ends_on"] < data["starts_on"]:
-        raise Invalid("Contract ends before it starts.", errors={"ends_on": ["Must not be before starts_on."]})
+        raise Invalid(_("Contract ends before it starts."), errors={"ends_on": [_("Must not be before starts_on.")]})
     asset_ids = list(dict.fromkeys(data.get("asset_ids") or []))
     assets = list(db.session.scalars(select(Asset).where(Asset.id.in_(asset_ids)))) if asset_ids else []
     if len(assets) != len(asset_ids) or any(asset.customer_id != customer.id for asset in assets):
-        raise Invalid("Unknown assets.", errors={"asset_ids": ["Every asset must belong to this customer."]})
+        raise Invalid(_("Unknown assets."), errors={"asset_ids": [_("Every asset must belong to this customer.")]})
     covers = set(data.get("covers") or [])
     contract = Contract(
         customer_id=customer.id, starts_on=data["starts_on"], ends_on=data["ends_on"],

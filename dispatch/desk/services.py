@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -32,7 +33,7 @@ def status_by_key(key: str) -> TicketStatus:
     """The ticket status with this key (``new``, ``open``, ``on_hold`` ...)."""
     status = db.session.scalar(select(TicketStatus).where(TicketStatus.key == key))
     if status is None:
-        raise NotFound(f"Ticket status {key!r} is not configured.")
+        raise NotFound(_("Ticket status %(key)s is not configured.", key=repr(key)))
     return status
 
 
@@ -40,17 +41,17 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
     """Open a ticket for a customer: reference, SLA due times, first message, audit event."""
     customer = db.session.get(Customer, data["customer_id"])
     if customer is None:
-        raise Invalid("Unknown customer.", errors={"customer_id": ["No such customer."]})
+        raise Invalid(_("Unknown customer."), errors={"customer_id": [_("No such customer.")]})
     asset = None
     if data.get("asset_id") is not None:
         asset = db.session.get(Asset, data["asset_id"])
         if asset is None or asset.customer_id != customer.id:
-            raise Invalid("Unknown asset.", errors={"asset_id": ["Not an asset of this customer."]})
+            raise Invalid(_("Unknown asset."), errors={"asset_id": [_("Not an asset of this customer.")]})
     site_id = data.get("site_id")
     if site_id is not None:
         site = db.session.get(Site, site_id)
         if site is None or site.customer_id != customer.id:
-            raise Invalid("Unknown site.", errors={"site_id": ["Not a site of this customer."]})
+            raise Invalid(_("Unknown site."), errors={"site_id": [_("Not a site of this customer.")]})
     else:
         site_id = asset.site_id if asset and asset.site_id else (customer.sites[0].id if customer.sites else None)
 
@@ -90,7 +91,7 @@ def get_ticket(ticket_id: int) -> Ticket:
     """The ticket, or NotFound."""
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"Ticket {ticket_id} does not exist.")
+        raise NotFound(_("Ticket %(id)s does not exist.", id=ticket_id))
     return ticket
 
 

@@ -7,6 +7,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from geopy.distance import geodesic
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -59,10 +61,11 @@ def create_job(ticket: Ticket, data: dict[str, Any], actor_id: int | None = None
     if asset_id is not None:
         asset = db.session.get(Asset, asset_id)
         if asset is None or asset.customer_id != ticket.customer_id:
-            raise Invalid("Unknown asset.", errors={"asset_id": ["Not an asset of the ticket's customer."]})
+            raise Invalid(_("Unknown asset."), errors={"asset_id": [_("Not an asset of the ticket's customer.")]})
         site_id = asset.site_id or site_id
     if site_id is None:
-        raise Invalid("The ticket's customer has no service address.", errors={"site_id": ["No site to work at."]})
+        raise Invalid(_("The ticket's customer has no service address."),
+                      errors={"site_id": [_("No site to work at.")]})
     now = utcnow()
     job = Job(
         number=numbering.formatted(NUMBER_PREFIX, now.year, numbering.next_number(NUMBER_PREFIX, now.year)),
@@ -87,7 +90,7 @@ def get_job(job_id: int) -> Job:
     """The job, or NotFound."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise NotFound(f"Job {job_id} does not exist.")
+        raise NotFound(_("Job %(id)s does not exist.", id=job_id))
     return job
 
 
@@ -95,7 +98,7 @@ def job_for(user: User, job_id: int) -> Job:
     """The job as ``user`` may see it: a technician sees only their own jobs (others are NotFound)."""
     job = get_job(job_id)
     if user.role == Role.TECHNICIAN and job.technician_id != user.id:
-        raise NotFound(f"Job {job_id} does not exist.")
+        raise NotFound(_("Job %(id)s does not exist.", id=job_id))
     return job
 
 
@@ -103,7 +106,8 @@ def change_status(job: Job, new_status: JobStatus, actor_id: int | None, at: dat
                   **details: Any) -> None:
     """Move ``job`` to ``new_status`` if the life cycle allows it, else Conflict."""
     if new_status not in TRANSITIONS[job.status]:
-        raise Conflict(f"A {job.status.value} job cannot become {new_status.value}.", code="invalid_transition")
+        raise Conflict(_("A %(status)s job cannot become %(new_status)s.", status=job.status.value,
+                         new_status=new_status.value), code="invalid_transition")
     previous = job.status
     job.status = new_status
     job.status_changed_at = at or utcnow()
@@ -124,8 +128,8 @@ def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> lis
     profile = ensure_technician_profile(technician)
     missing = sorted(set(job.required_skills) - set(profile.skills))
     if missing:
-        found.append(ScheduleConflict("missing_skill", f"{technician.name} lacks skills: {', '.join(missing)}.",
-                                      {"skills": missing}))
+        found.append(ScheduleConflict("missing_skill", _("%(name)s lacks skills: %(skills)s.", name=technician.name,
+                                                           skills=", ".join(missing)), {"skills": missing}))
     overlapping = db.session.scalars(
         select(Job).where(
             Job.technician_id == technician.id, Job.id != job.id, Job.status.in_(BOOKED),
@@ -133,16 +137,18 @@ def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> lis
         ).limit(5)
     ).all()
     for other in overlapping:
-        found.append(ScheduleConflict("overlap", f"Overlaps job {other.number}.", {"job_id": other.id}))
+        found.append(ScheduleConflict("overlap", _("Overlaps job %(number)s.", number=other.number),
+                                      {"job_id": other.id}))
     absences = db.session.scalars(
         select(Absence).where(Absence.technician_id == technician.id, Absence.starts_at < end,
                               Absence.ends_at > start).limit(5)
     ).all()
     for absence in absences:
-        found.append(ScheduleConflict("absence", f"{technician.name} is absent ({absence.reason}).",
-                                      {"absence_id": absence.id}))
+        found.append(ScheduleConflict("absence", _("%(name)s is absent (%(reason)s).", name=technician.name,
+                                                     reason=absence.reason), {"absence_id": absence.id}))
     if not within_working_hours(profile, start, end):
-        found.append(ScheduleConflict("outside_working_hours", f"Outside {technician.name}'s working hours."))
+        found.append(ScheduleConflict("outside_working_hours",
+                                      _("Outside %(name)s's working hours.", name=technician.name)))
     return found
 
 
@@ -162,14 +168,14 @@ def within_working_hours(profile: TechnicianProfile, start: datetime, end: datet
 def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor_id: int | None) -> Job:
     """Assign ``job`` to a technician for a time window; any conflict is a 409 naming it."""
     if end <= start:
-        raise Invalid("The end is not after the start.", errors={"end": ["Must be after start."]})
+        raise Invalid(_("The end is not after the start."), errors={"end": [_("Must be after start.")]})
     if end - start > timedelta(hours=24):
-        raise Invalid("A visit longer than a day.", errors={"end": ["A visit lasts at most 24 hours."]})
+        raise Invalid(_("A visit longer than a day."), errors={"end": [_("A visit lasts at most 24 hours.")]})
     technician = db.session.get(User, technician_id)
     if technician is None or technician.role != Role.TECHNICIAN or not technician.active:
-        raise Invalid("Unknown technician.", errors={"technician_id": ["No such active technician."]})
+        raise Invalid(_("Unknown technician."), errors={"technician_id": [_("No such active technician.")]})
     if JobStatus.SCHEDULED not in TRANSITIONS[job.status]:
-        raise Conflict(f"A {job.status.value} job cannot be scheduled.", code="invalid_transition")
+        raise Conflict(_("A %(status)s job cannot be scheduled.", status=job.status.value), code="invalid_transition")
     found = conflicts(job, technician, start, end)
     if found:
         raise Conflict(" ".join(conflict.message for conflict in found), code=found[0].code,
@@ -220,22 +226,22 @@ def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> lis
         missing = sorted(set(job.required_skills) - skills)
         if missing or technician.id in busy or technician.id in absent:
             continue
-        reasons = ["has every required skill"] if job.required_skills else []
+        reasons = [_("has every required skill")] if job.required_skills else []
         score = 100.0
         distance = None
         if profile and profile.home_latitude is not None and site and site.latitude is not None:
             distance = round(geodesic((profile.home_latitude, profile.home_longitude),
                                       (site.latitude, site.longitude)).km, 1)
             score -= min(distance, 200) / 4
-            reasons.append(f"{distance} km from home base")
+            reasons.append(_("%(distance)s km from home base", distance=format_decimal(distance)))
         jobs_that_day = load.get(technician.id, 0)
         score -= jobs_that_day * 5
-        reasons.append(f"{jobs_that_day} job(s) that day")
+        reasons.append(ngettext("%(num)s job that day", "%(num)s jobs that day", jobs_that_day))
         if profile and not within_working_hours(profile, start, end):
             score -= 30
-            reasons.append("outside working hours")
+            reasons.append(_("outside working hours"))
         else:
-            reasons.append("free at the requested time")
+            reasons.append(_("free at the requested time"))
         ranked.append(Suggestion(technician.id, technician.name, round(score, 1), distance, reasons))
     ranked.sort(key=lambda suggestion: (-suggestion.score, suggestion.name))
     return ranked[:limit]
