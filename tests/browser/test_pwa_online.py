@@ -112,3 +112,31 @@ def test_technician_does_a_whole_job_online(page, live_server, make, tmp_path):
     assert signature.signer_name == asset.customer.name
     assert signature.strokes and sum(len(stroke) for stroke in signature.strokes) > 20
     errors.assert_none()
+
+
+def test_signing_ends_a_running_timer_so_the_receipt_holds_every_hour(page, live_server, make):
+    errors = PageErrors(page)
+    technician = make.user("technician")
+    job = make.scheduled_job(technician, make.ticket(asset=make.asset()))
+
+    sign_in(page, live_server, technician.email)
+    open_job(page, job)
+    page.locator("#status-on_site").click()
+    wait_until_synced(page)
+    page.locator("#timer-start-work").click()
+    expect(page.locator("#timer-clock")).to_be_visible()
+
+    page.locator("#go-sign").click()
+    expect(page.locator("#receipt-hours")).to_contain_text("work")
+    page.get_by_label("Work done (shown to the customer)").fill("Bled the radiators.")
+    draw_signature(page)
+    page.locator("#sign-submit").click()
+    page.wait_for_selector("#completed-note")
+    wait_until_synced(page)
+    wait_for_tasks()
+
+    db.session.rollback()
+    assert count(TimeEntry, TimeEntry.job_id == job.id) == 1  # the timer's period, sent before the signature
+    assert count(Signature, Signature.job_id == job.id) == 1
+    assert db.session.get(Job, job.id).status in (JobStatus.COMPLETED, JobStatus.CLOSED)
+    errors.assert_none()

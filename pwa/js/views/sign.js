@@ -44,10 +44,16 @@ function blocked(root, job, message) {
 
 /** Mount the signature screen for job `id`. */
 export async function mount(root, { id }) {
-  const job = await jobs.find(id);
+  let job = await jobs.find(id);
   if (!job) { replace(root, h("h1", { tabindex: "-1" }, t("job_not_here"))); return {}; }
   if (job.signature) return blocked(root, job, t("already_signed"));
   if (job.status !== "on_site") return blocked(root, job, t("sign_needs_on_site"));
+  if (job.timer) {
+    // The customer signs for every hour: a running timer ends here, so that its period is on the
+    // receipt and reaches the server before the signature (the server freezes a signed job).
+    await actions.stopTimer(job.id, job.timer);
+    job = await jobs.find(id);
+  }
 
   const summary = h("textarea", { name: "summary", required: true, maxlength: 5000, id: "summary" });
   const signer = h("input", { type: "text", name: "signer_name", required: true, maxlength: 120,
