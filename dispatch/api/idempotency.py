@@ -24,7 +24,6 @@ from dispatch.extensions import db
 KEEP_FOR = timedelta(days=45)  # technicians can be offline for days; DESIGN asks for 30 at least
 RUNNING_TIMEOUT = timedelta(minutes=5)
 MAX_KEY_LENGTH = 200
-REPLAYED_HEADERS = ("Content-Type", "Location")
 
 
 class IdempotencyRecord(db.Model):

@@ -102,15 +102,6 @@ def user_for_token(plain: str, now: datetime | None = None) -> User | None:
     return row.User
 
 
-def revoke_token(plain: str) -> bool:
-    """Revoke a bearer token; True if it existed."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None:
-        return False
-    token.revoked_at = utcnow()
-    return True
-
-
 def _digest(plain: str) -> str:
     # Tokens carry 256 random bits, so a fast hash is safe here (unlike passwords).
     return hashlib.sha256(plain.encode()).hexdigest()

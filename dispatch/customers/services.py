@@ -142,20 +142,6 @@ def create_contract(data: dict[str, Any], actor_id: int | None = None) -> Contra
     return contract
 
 
-def active_contracts_for_asset(asset_id: int, on: date) -> list[Contract]:
-    """Contracts covering the asset on the given day."""
-    from dispatch.customers.models import contract_assets
-
-    return list(
-        db.session.scalars(
-            select(Contract)
-            .join(contract_assets, contract_assets.c.contract_id == Contract.id)
-            .where(contract_assets.c.asset_id == asset_id, Contract.starts_on <= on, Contract.ends_on >= on)
-            .order_by(Contract.id)
-        )
-    )
-
-
 def customer_overview(customer: Customer, recent: int = 20) -> dict[str, Any]:
     """A customer with sites, assets, contracts and their most recent tickets, jobs and invoices."""
     # Imported here: those capabilities depend on customers, not the other way round.
