@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from dispatch.auth.access import roles_required
 from dispatch.customers import services
+from dispatch.customers.schemas import AssetOut, SiteOut
 from dispatch.enums import Role
 from dispatch.schemas import COUNTRY, LANGUAGES, Text, vat_number
 
@@ -34,17 +35,6 @@ class CustomerIn(Schema):
     longitude = fields.Float(validate=validate.Range(-180, 180), allow_none=True)
 
 
-class SiteOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    street = fields.String()
-    postal_code = fields.String()
-    city = fields.String()
-    country = fields.String()
-    latitude = fields.Float()
-    longitude = fields.Float()
-
-
 class AssetIn(Schema):
     product = Text(200, required=True)
     model = Text(120, allow_none=True)
@@ -56,20 +46,6 @@ class AssetIn(Schema):
     parts_warranty_until = fields.Date(allow_none=True)
     labour_warranty_until = fields.Date(allow_none=True)
     warranty_months = fields.Integer(validate=validate.Range(0, 240), allow_none=True)
-
-
-class AssetOut(Schema):
-    id = fields.Integer()
-    customer_id = fields.Integer()
-    site_id = fields.Integer()
-    product = fields.String()
-    model = fields.String()
-    serial_number = fields.String()
-    supplier = fields.String()
-    purchased_on = fields.Date()
-    installed_on = fields.Date()
-    parts_warranty_until = fields.Date()
-    labour_warranty_until = fields.Date()
 
 
 class ContractIn(Schema):
@@ -104,11 +80,6 @@ class CustomerOut(Schema):
         "street": customer.street, "postal_code": customer.postal_code, "city": customer.city,
         "country": customer.country})
     sites = fields.List(fields.Nested(SiteOut))
-
-
-class RecordRef(Schema):
-    id = fields.Integer()
-    reference = fields.String(attribute="reference")
 
 
 class CustomerDetailOut(Schema):

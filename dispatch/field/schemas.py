@@ -12,8 +12,9 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.datastructures import FileStorage
 
+from dispatch.customers.schemas import AssetOut, SiteOut
 from dispatch.enums import JobKind, JobStatus, PhotoStatus, Priority, TechnicianFlag, TimeKind
-from dispatch.scheduling.schemas import AssetBrief, CoverageBrief, CustomerBrief, SiteBrief
+from dispatch.scheduling.schemas import CoverageBrief, CustomerBrief
 from dispatch.schemas import Money, Text
 
 MAX_QUANTITY = Decimal(10000)
@@ -190,14 +191,13 @@ class VisitOut(Schema):
     technician_name = fields.Function(lambda job: job.technician.name if job.technician else None)
 
 
-class FieldAssetOut(AssetBrief):
+class FieldAssetOut(AssetOut):
     warranty_status = fields.String(metadata={"description": "in_warranty, partial, expired or unknown"})
     parts_warranty = fields.String(metadata={"description": "active, expired or unknown"})
     labour_warranty = fields.String(metadata={"description": "active, expired or unknown"})
 
 
-class FieldSiteOut(SiteBrief):
-    name = fields.String()
+class FieldSiteOut(SiteOut):
     address = fields.String(attribute="address_line")
 
 

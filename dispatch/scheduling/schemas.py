@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from dispatch.customers.schemas import AssetOut, SiteOut
 from dispatch.enums import JobKind, JobStatus
 from dispatch.schemas import Text
 
@@ -42,27 +43,6 @@ class CustomerBrief(Schema):
     email = fields.String()
 
 
-class SiteBrief(Schema):
-    id = fields.Integer()
-    street = fields.String()
-    postal_code = fields.String()
-    city = fields.String()
-    country = fields.String()
-    latitude = fields.Float()
-    longitude = fields.Float()
-    access_notes = fields.String()
-
-
-class AssetBrief(Schema):
-    id = fields.Integer()
-    product = fields.String()
-    model = fields.String()
-    serial_number = fields.String()
-    purchased_on = fields.Date()
-    parts_warranty_until = fields.Date()
-    labour_warranty_until = fields.Date()
-
-
 class CoverageBrief(Schema):
     outcome = fields.String()
     reasons = fields.List(fields.String())
@@ -86,8 +66,8 @@ class JobOut(Schema):
     completed_at = fields.AwareDateTime()
     closed_at = fields.AwareDateTime()
     customer = fields.Function(lambda job: CustomerBrief().dump(job.site.customer))
-    site = fields.Nested(SiteBrief)
-    asset = fields.Nested(AssetBrief, allow_none=True)
+    site = fields.Nested(SiteOut)
+    asset = fields.Nested(AssetOut, allow_none=True)
     coverage = fields.Method("_coverage", allow_none=True)
     invoice_id = fields.Integer()
 
