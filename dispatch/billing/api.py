@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 
 from dispatch.api.pagination import PageArgs, page_schema, paginate
 from dispatch.auth.access import roles_required
-from dispatch.billing import services
+from dispatch.billing import amounts, services
 from dispatch.billing.models import Invoice
 from dispatch.enums import InvoiceStatus, LineKind, Role
 from dispatch.schemas import Money
@@ -60,7 +60,7 @@ class InvoiceOut(Schema):
     created_at = fields.AwareDateTime()
 
     def _vat_breakdown(self, invoice: Invoice) -> list[dict]:
-        return VatGroupOut(many=True).dump(services.vat_breakdown(invoice.lines))
+        return VatGroupOut(many=True).dump(amounts.vat_breakdown(invoice.lines))
 
 
 class InvoiceFilters(PageArgs):

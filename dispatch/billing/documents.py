@@ -25,8 +25,9 @@ from sqlalchemy import select
 
 from dispatch import fonts
 from dispatch.admin.services import company
+from dispatch.billing.amounts import VatGroup, vat_breakdown
 from dispatch.billing.models import Invoice
-from dispatch.billing.services import VatGroup, job_ids, vat_breakdown
+from dispatch.billing.services import job_ids
 from dispatch.customers.models import Customer
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db

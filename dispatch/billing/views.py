@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
-from dispatch.billing import services
+from dispatch.billing import amounts, services
 from dispatch.billing.models import Invoice
 from dispatch.closure import services as closure
 from dispatch.customers import services as customers
@@ -79,4 +79,4 @@ def _invoice_page(invoice: Invoice) -> str:
                 for job in jobs}
     return render_template("billing/invoice.html", invoice=invoice, form=ApproveForm(formdata=None),
                            customer=customers.get_customer(invoice.customer_id),
-                           vat_groups=services.vat_breakdown(invoice.lines), jobs=jobs, evidence=evidence)
+                           vat_groups=amounts.vat_breakdown(invoice.lines), jobs=jobs, evidence=evidence)

@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 
 from dispatch import audit, tasks
 from dispatch.admin.services import company, company_zone
-from dispatch.billing.services import create_draft_for_job
+from dispatch.billing.drafts import create_draft_for_job
 from dispatch.closure import coverage
 from dispatch.closure.models import CoverageDecision, DeliveryReceipt
 from dispatch.customers.models import Contract, contract_assets

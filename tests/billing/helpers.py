@@ -59,7 +59,7 @@ def decision_for(job: Job, outcome: CoverageOutcome = CoverageOutcome.CHARGEABLE
 
 def draft(make: Any, **job_options: Any):
     """A chargeable job's draft invoice, committed."""
-    from dispatch.billing.services import create_draft_for_job
+    from dispatch.billing.drafts import create_draft_for_job
 
     job = finished_job(make, **job_options)
     invoice = create_draft_for_job(job, decision_for(job))

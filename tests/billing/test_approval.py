@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from dispatch.audit import events_for
-from dispatch.billing import services
+from dispatch.billing import amounts, services
 from dispatch.billing.models import Invoice
 from dispatch.enums import InvoiceStatus, LineKind
 from dispatch.errors import Conflict, Invalid
@@ -113,7 +113,7 @@ def test_approved_invoices_cannot_be_edited(make):
     services.approve_invoice(invoice, None)
     db.session.commit()
     before = (invoice.net_total, len(invoice.lines))
-    spec = services.LineSpec(LineKind.OTHER, "Extra", Decimal(1), "C62", Decimal("10"), Decimal("21"))
+    spec = amounts.LineSpec(LineKind.OTHER, "Extra", Decimal(1), "C62", Decimal("10"), Decimal("21"))
     with pytest.raises(Conflict, match="credit note"), force_locale("en"):
         services.add_line(invoice, spec)
     with pytest.raises(Conflict), force_locale("en"):
@@ -126,7 +126,7 @@ def test_approved_invoices_cannot_be_edited(make):
 def test_drafts_can_be_edited(make):
     make.company(callout_fee=Decimal(0))
     invoice = draft(make, work=[(0, 60)])  # 1 h x 65.00
-    services.add_line(invoice, services.LineSpec(LineKind.OTHER, "Extra", Decimal(1), "C62", Decimal("10"),
+    services.add_line(invoice, amounts.LineSpec(LineKind.OTHER, "Extra", Decimal(1), "C62", Decimal("10"),
                                                  Decimal("21")))
     assert str(invoice.gross_total) == "90.75"
     services.remove_line(invoice, invoice.lines[0].id)

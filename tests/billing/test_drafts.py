@@ -10,7 +10,7 @@ from stdnum import iso11649
 from stdnum.be import ogm_vcs
 
 from dispatch.audit import events_for
-from dispatch.billing import services
+from dispatch.billing import amounts, drafts, services
 from dispatch.billing.models import Invoice
 from dispatch.enums import CoverageOutcome, InvoiceStatus, LineKind
 from dispatch.extensions import db
@@ -28,7 +28,7 @@ def totals(invoice: Invoice) -> tuple[str, str, str]:
     (-60, "0.00"),
 ], ids=["nothing", "one-second", "under-quarter", "quarter", "just-over", "hour", "80-minutes", "negative"])
 def test_time_is_billed_per_started_quarter_hour(seconds, hours):
-    assert services.billable_hours(seconds) == D(hours)
+    assert drafts.billable_hours(seconds) == D(hours)
 
 
 def test_draft_lines_and_totals_are_exact(make):
@@ -41,7 +41,7 @@ def test_draft_lines_and_totals_are_exact(make):
     job = finished_job(make, technician=technician, work=[(0, 50), (60, 30)], travel=[(-15, 15)],
                        parts=[(valve, "1"), (insulation, "3.5"), (valve, "1")])
 
-    invoice = services.create_draft_for_job(job, decision_for(job))
+    invoice = drafts.create_draft_for_job(job, decision_for(job))
     db.session.commit()
 
     rows = [(line.kind, line.quantity, line.unit, line.unit_price, line.vat_rate, line.net_amount)
@@ -57,7 +57,7 @@ def test_draft_lines_and_totals_are_exact(make):
     assert invoice.lines[3].description == "Diverter valve (VAL-1)"
     assert technician.name in invoice.lines[0].description
     # VAT per rate over the sum of the nets: 207.38 x 21 % = 43.5498 -> 43.55; 29.40 x 9 % = 2.646 -> 2.65
-    assert [(g.rate, g.base, g.amount) for g in services.vat_breakdown(invoice.lines)] == [
+    assert [(g.rate, g.base, g.amount) for g in amounts.vat_breakdown(invoice.lines)] == [
         (D("9.00"), D("29.40"), D("2.65")), (D("21.00"), D("207.38"), D("43.55"))]
     assert totals(invoice) == ("236.78", "46.20", "282.98")
     assert invoice.status == InvoiceStatus.DRAFT and invoice.number is None
@@ -71,7 +71,7 @@ def test_draft_lines_and_totals_are_exact(make):
 def test_default_rate_without_rate_group_and_no_callout_fee(make):
     make.company(callout_fee=D("0"))
     job = finished_job(make, work=[(0, 61)])
-    invoice = services.create_draft_for_job(job, decision_for(job))
+    invoice = drafts.create_draft_for_job(job, decision_for(job))
     assert [(line.kind, line.quantity, line.unit_price, line.net_amount) for line in invoice.lines] == [
         (LineKind.LABOUR, D("1.25"), D("65.00"), D("81.25"))]
     assert totals(invoice) == ("81.25", "17.06", "98.31")  # 17.0625 -> 17.06
@@ -82,7 +82,7 @@ def test_covered_components_are_shown_at_zero(make):
     valve = make.product(unit_price="100.00")
     job = finished_job(make, work=[(0, 60)], travel=[(-30, 30)], parts=[(valve, "1")])
     decision = decision_for(job, CoverageOutcome.PARTLY_COVERED, labour=True, callout=True)
-    invoice = services.create_draft_for_job(job, decision)
+    invoice = drafts.create_draft_for_job(job, decision)
     prices = {line.kind: (line.unit_price, line.net_amount, line.description) for line in invoice.lines}
     for kind in (LineKind.LABOUR, LineKind.TRAVEL, LineKind.CALLOUT):
         assert prices[kind][:2] == (D("0"), D("0"))
@@ -95,9 +95,9 @@ def test_one_draft_per_job(make):
     make.company()
     job = finished_job(make)
     decision = decision_for(job)
-    first = services.create_draft_for_job(job, decision)
+    first = drafts.create_draft_for_job(job, decision)
     db.session.commit()
-    again = services.create_draft_for_job(job, decision)
+    again = drafts.create_draft_for_job(job, decision)
     db.session.commit()
     assert again.id == first.id
     assert db.session.scalar(select(func.count()).select_from(Invoice)) == 1
@@ -106,9 +106,9 @@ def test_one_draft_per_job(make):
 
 def test_vat_is_rounded_once_per_rate_not_per_line(make):
     make.company(callout_fee=D("0"))
-    invoice = services.create_draft_for_job(job := finished_job(make, work=[]), decision_for(job))
+    invoice = drafts.create_draft_for_job(job := finished_job(make, work=[]), decision_for(job))
     for _ in range(3):
-        services.add_line(invoice, services.LineSpec(LineKind.OTHER, "Sealant", D("1"), "C62", D("0.50"),
+        services.add_line(invoice, amounts.LineSpec(LineKind.OTHER, "Sealant", D("1"), "C62", D("0.50"),
                                                      D("21.00")))
     # per line 0.105 -> 0.11, three times 0.33; once per rate 1.50 x 21 % = 0.315 -> 0.32
     assert totals(invoice) == ("1.50", "0.32", "1.82")
@@ -119,7 +119,7 @@ def test_belgian_customers_get_a_structured_ogm_reference(make):
     customer = make.customer(address={"street": "Meir 1", "postal_code": "2000", "city": "Antwerpen",
                                       "country": "BE"}, language="nl")
     job = finished_job(make, customer=customer)
-    invoice = services.create_draft_for_job(job, decision_for(job))
+    invoice = drafts.create_draft_for_job(job, decision_for(job))
     reference = invoice.payment_reference
     assert reference.startswith("+++") and reference.endswith("+++") and len(reference) == 20
     assert ogm_vcs.is_valid(reference)
@@ -129,13 +129,13 @@ def test_belgian_customers_get_a_structured_ogm_reference(make):
 def test_other_customers_get_an_rf_creditor_reference(make):
     make.company()
     job = finished_job(make)
-    invoice = services.create_draft_for_job(job, decision_for(job))
+    invoice = drafts.create_draft_for_job(job, decision_for(job))
     assert invoice.payment_reference.startswith("RF")
     assert iso11649.is_valid(invoice.payment_reference)
     assert iso11649.compact(invoice.payment_reference).endswith(f"{invoice.id:08d}")
 
 
 def test_payment_reference_check_digits():
-    assert services.payment_reference(1, "be") == "+++000/0000/00101+++"
-    assert iso11649.is_valid(services.payment_reference(539007547034, "NL"))
-    assert services.payment_reference(539007547034, "NL") == "RF18 5390 0754 7034"
+    assert drafts.payment_reference(1, "be") == "+++000/0000/00101+++"
+    assert iso11649.is_valid(drafts.payment_reference(539007547034, "NL"))
+    assert drafts.payment_reference(539007547034, "NL") == "RF18 5390 0754 7034"

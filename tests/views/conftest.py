@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dispatch.billing.drafts import create_draft_for_job
 from dispatch.billing.models import Invoice
-from dispatch.billing.services import create_draft_for_job
 from dispatch.closure.services import decide_automatically
 from dispatch.customers.models import Customer
 from dispatch.desk.models import Ticket
