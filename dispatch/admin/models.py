@@ -35,3 +35,5 @@ class Company(db.Model):
     callout_fee: Mapped[Decimal] = mapped_column(Fixed(4))
     payment_terms_days: Mapped[int] = mapped_column(default=14)
     invoice_series: Mapped[str] = mapped_column(String(10), default="INV")
+    # Storage key of the logo printed on invoices, receipts and credit notes (a PNG, already scaled).
+    logo_key: Mapped[str | None] = mapped_column(String(255))

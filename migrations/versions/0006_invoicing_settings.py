@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('company', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('logo_key', sa.String(length=255), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('company', schema=None) as batch_op:
+        batch_op.drop_column('logo_key')
