@@ -115,7 +115,7 @@ def approve_invoice(invoice: Invoice, actor_id: int | None) -> Invoice:
 
 def _freeze_pdf(invoice: Invoice) -> str:
     """Store the PDF as approved; later changes of company details must never alter an issued invoice."""
-    from dispatch.billing.documents import render_invoice_pdf  # documents read this module's figures
+    from dispatch.billing.pdf import render_invoice_pdf  # documents read this module's figures
 
     return storage().put(render_invoice_pdf(invoice), prefix="invoices", suffix=".pdf")
 
@@ -124,7 +124,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice PDF: as frozen at approval, or rendered afresh while it is a draft."""
     if invoice.pdf_key:
         return storage().read(invoice.pdf_key)
-    from dispatch.billing.documents import render_invoice_pdf
+    from dispatch.billing.pdf import render_invoice_pdf
 
     return render_invoice_pdf(invoice)
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from dispatch import audit, fonts
 from dispatch.admin.models import Company
 from dispatch.admin.services import company
-from dispatch.billing.documents import unit_label
+from dispatch.billing.pdf import unit_label
 from dispatch.closure.models import DeliveryReceipt
 from dispatch.enums import JobKind
 from dispatch.extensions import db

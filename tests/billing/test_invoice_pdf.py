@@ -8,7 +8,8 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from dispatch.billing import services
-from dispatch.billing.documents import invoice_document, render_invoice_pdf
+from dispatch.billing.documents import invoice_document
+from dispatch.billing.pdf import render_invoice_pdf
 from dispatch.extensions import db
 from tests.billing.helpers import draft
 
