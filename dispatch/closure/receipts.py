@@ -18,16 +18,15 @@ from babel.dates import format_datetime
 from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 from sqlalchemy import select
 
 from dispatch import audit, fonts
 from dispatch.admin.models import Company
 from dispatch.admin.services import company
-from dispatch.billing.pdf import unit_label
+from dispatch.billing.pdf import build_a4, titled_header, unit_label
 from dispatch.closure.models import DeliveryReceipt
 from dispatch.enums import JobKind
 from dispatch.extensions import db
@@ -105,11 +104,7 @@ def render_receipt_pdf(job: Job, content: dict[str, Any], signature: Signature, 
                        settings: Company) -> bytes:
     """The receipt as an A4 PDF in the current language, with the signature image and the content hash."""
     fonts.register()
-    buffer = BytesIO()
     title = _("Delivery receipt %(number)s", number=content["job_number"])
-    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=title, author=settings.name, invariant=True,
-                            initialFontName=fonts.REGULAR)
     base = ParagraphStyle("base", fontName=fonts.REGULAR, fontSize=9, leading=12)
     styles = {
         "base": base,
@@ -119,12 +114,11 @@ def render_receipt_pdf(job: Job, content: dict[str, Any], signature: Signature, 
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.grey),
         "mono": ParagraphStyle("mono", parent=base, fontSize=8.5, leading=11),
     }
-    story: list = [_para(title, styles["title"]), Spacer(1, 3 * mm)]
+    story: list = [titled_header(_para(title, styles["title"]), settings.logo_key), Spacer(1, 3 * mm)]
     story += _details(content, settings, styles)
     story += _work(job, content, settings, styles)
     story += _signature(content, signature, digest, settings, styles)
-    pdf.build(story)
-    return buffer.getvalue()
+    return build_a4(story, title=title, author=settings.name, lang=str(get_locale().language))
 
 
 def _para(text: object, style: ParagraphStyle) -> Paragraph:
@@ -139,6 +133,8 @@ def _kind_label(kind: str) -> str:
 def _details(content: dict[str, Any], settings: Company, styles: dict[str, ParagraphStyle]) -> list:
     company_lines = [settings.name, settings.street, f"{settings.postal_code} {settings.city}".strip(),
                      settings.vat_number and _("VAT number: %(number)s", number=settings.vat_number),
+                     settings.registration_number
+                     and _("Registration no. %(number)s", number=settings.registration_number),
                      settings.phone, settings.email]
     asset = content.get("asset")
     facts = [
@@ -170,7 +166,7 @@ def _work(job: Job, content: dict[str, Any], settings: Company, styles: dict[str
                      local_time(entry["ended_at"], settings), str(entry["minutes"])])
     totals = _("work %(work)s min, travel %(travel)s min", **content["total_minutes"])
     rows.append([_("Total"), totals, "", ""])
-    story += [_para(_("Time"), styles["head"]), _table(rows, [20, 67, 67, 20])]
+    story += [_para(_("Time"), styles["head"]), _table(rows, [16, 71, 71, 16])]
     parts: list[list] = [[_("Article"), _("Name"), _("Quantity"), _("Unit")]]
     parts += [[part["sku"], _para(part["name"], styles["base"]),
                format_decimal(Decimal(part["quantity"]), format="#,##0.###"), unit_label(part["unit"])]
