@@ -53,8 +53,10 @@ class Invoice(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_on: Mapped[date | None]  # the day the money arrived, as billing enters it
     # The PDF as approved, kept so that later changes of company details never alter an issued invoice.
     pdf_key: Mapped[str | None] = mapped_column(String(255))
+    ubl_key: Mapped[str | None] = mapped_column(String(255))  # the Peppol UBL XML as approved
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -66,7 +68,10 @@ class CreditNote(db.Model):
     """Corrects an approved invoice, which itself is never edited."""
 
     __tablename__ = "credit_notes"
-    __table_args__ = (UniqueConstraint("series", "year", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("series", "year", "sequence"),
+        Index("ix_credit_notes_created", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(30), unique=True)
@@ -76,13 +81,21 @@ class CreditNote(db.Model):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus), default=InvoiceStatus.DRAFT)
     reason: Mapped[str] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
+    issued_on: Mapped[date | None]
     net_total: Mapped[Decimal] = mapped_column(Fixed(2), default=Decimal("0"))
     vat_total: Mapped[Decimal] = mapped_column(Fixed(2), default=Decimal("0"))
     gross_total: Mapped[Decimal] = mapped_column(Fixed(2), default=Decimal("0"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The PDF (with its Factur-X XML) and the Peppol UBL XML as approved.
+    pdf_key: Mapped[str | None] = mapped_column(String(255))
+    ubl_key: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    invoice: Mapped[Invoice] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="credit_note", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
@@ -112,6 +125,8 @@ class InvoiceLine(db.Model):
     unit_price: Mapped[Decimal] = mapped_column(Fixed(4))
     vat_rate: Mapped[Decimal] = mapped_column(Fixed(2))
     net_amount: Mapped[Decimal] = mapped_column(Fixed(2))
+    # On a credit note: the invoice line it takes back, so that no line is credited more than it billed.
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
 
     invoice: Mapped[Invoice | None] = relationship(back_populates="lines")
     credit_note: Mapped[CreditNote | None] = relationship(back_populates="lines")

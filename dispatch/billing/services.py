@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 from stdnum import iban, iso11649
@@ -19,32 +20,61 @@ from stdnum.eu import vat
 from dispatch import audit, numbering
 from dispatch.admin.models import Company
 from dispatch.admin.services import company
-from dispatch.billing.amounts import LineSpec, append_line, recalculate
-from dispatch.billing.models import Invoice, InvoiceLine
+from dispatch.billing.amounts import LineSpec, append_line, line_net, recalculate
+from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.dbtypes import utcnow
 from dispatch.enums import InvoiceStatus
 from dispatch.errors import Conflict, Invalid, NotFound
 from dispatch.extensions import db
+from dispatch.integrations import webhooks
 from dispatch.scheduling.models import Job
 from dispatch.storage import storage
 
 
-def add_line(invoice: Invoice, spec: LineSpec) -> InvoiceLine:
+def add_line(invoice: Invoice, spec: LineSpec, actor_id: int | None = None) -> InvoiceLine:
     """Add a line to a draft and update its totals; an approved invoice is refused (409)."""
     require_draft(invoice)
     line = append_line(invoice, spec)
     recalculate(invoice)
+    audit.record("invoice.line_added", invoice, actor_id, description=line.description,
+                 net_amount=line.net_amount, gross_total=invoice.gross_total)
     return line
 
 
-def remove_line(invoice: Invoice, line_id: int) -> None:
+def change_line(invoice: Invoice, line_id: int, spec: LineSpec, actor_id: int | None = None) -> InvoiceLine:
+    """Replace the values of a draft's line and update its totals; an approved invoice is refused (409)."""
+    require_draft(invoice)
+    line = line_of(invoice, line_id)
+    before = {name: getattr(line, name) for name in ("description", "quantity", "unit", "unit_price", "vat_rate")}
+    line.description, line.quantity, line.unit = spec.description[:300], spec.quantity, spec.unit
+    line.unit_price, line.vat_rate = spec.unit_price, spec.vat_rate
+    line.net_amount = line_net(spec.quantity, spec.unit_price)
+    recalculate(invoice)
+    changed = {name: [old, getattr(line, name)] for name, old in before.items() if old != getattr(line, name)}
+    if changed:
+        audit.record("invoice.line_changed", invoice, actor_id, line_id=line.id, gross_total=invoice.gross_total,
+                     **{name: [str(value) for value in values] for name, values in changed.items()})
+    return line
+
+
+def remove_line(invoice: Invoice, line_id: int, actor_id: int | None = None) -> None:
     """Remove a line from a draft and update its totals; an approved invoice is refused (409)."""
     require_draft(invoice)
+    line = line_of(invoice, line_id)
+    invoice.lines.remove(line)
+    for position, remaining in enumerate(invoice.lines, start=1):
+        remaining.position = position
+    recalculate(invoice)
+    audit.record("invoice.line_removed", invoice, actor_id, description=line.description,
+                 net_amount=line.net_amount, gross_total=invoice.gross_total)
+
+
+def line_of(invoice: Invoice, line_id: int) -> InvoiceLine:
+    """The line ``line_id`` of ``invoice``, or NotFound."""
     line = next((line for line in invoice.lines if line.id == line_id), None)
     if line is None:
         raise NotFound(_("Invoice %(id)s has no line %(line)s.", id=invoice.id, line=line_id))
-    invoice.lines.remove(line)
-    recalculate(invoice)
+    return line
 
 
 def require_draft(invoice: Invoice) -> None:
@@ -89,35 +119,64 @@ def approve_invoice(invoice: Invoice, actor_id: int | None) -> Invoice:
     errors = approval_errors(invoice, settings)
     if errors:
         raise Invalid(_("The invoice cannot be approved until these are corrected."), errors=errors)
+    issued_on = issue_number(invoice, settings.invoice_series, actor_id, settings)
+    invoice.due_on = issued_on + timedelta(days=settings.payment_terms_days)
+    from dispatch.billing.issuing import freeze_invoice_files  # documents read this module's figures
+
+    freeze_invoice_files(invoice)
+    audit.record("invoice.approved", invoice, actor_id, number=invoice.number,
+                 gross_total=invoice.gross_total)
+    webhooks.emit(webhooks.INVOICE_APPROVED, webhooks.invoice_payload(invoice))
+    return invoice
+
+
+def issue_number(document: Invoice | CreditNote, series: str, actor_id: int | None, settings: Company) -> date:
+    """Approve a draft invoice or credit note and give it the next gapless number of ``series``; its issue day."""
+    model = type(document)
     now = utcnow()
-    # Claim the draft first: a concurrent approval of the same invoice waits on this row and then
+    # Claim the draft first: a concurrent approval of the same document waits on this row and then
     # finds it approved, so it never takes a number that would be lost.
     claimed = db.session.execute(
-        update(Invoice).where(Invoice.id == invoice.id, Invoice.status == InvoiceStatus.DRAFT)
+        update(model).where(model.id == document.id, model.status == InvoiceStatus.DRAFT)
         .values(status=InvoiceStatus.APPROVED, approved_by_id=actor_id, approved_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise Conflict(_("The invoice was approved meanwhile."), code="already_approved")
+        raise Conflict(_("Someone approved it meanwhile; reload the page."), code="already_approved")
     issued_on = company_today(settings)
-    sequence = numbering.next_number(settings.invoice_series, issued_on.year)
-    invoice.status, invoice.approved_by_id, invoice.approved_at = InvoiceStatus.APPROVED, actor_id, now
-    invoice.series, invoice.year, invoice.sequence = settings.invoice_series, issued_on.year, sequence
-    invoice.number = numbering.formatted(settings.invoice_series, issued_on.year, sequence)
-    invoice.issued_on = issued_on
-    invoice.due_on = issued_on + timedelta(days=settings.payment_terms_days)
+    sequence = numbering.next_number(series, issued_on.year)
+    document.status, document.approved_by_id, document.approved_at = InvoiceStatus.APPROVED, actor_id, now
+    document.series, document.year, document.sequence = series, issued_on.year, sequence
+    document.number = numbering.formatted(series, issued_on.year, sequence)
+    document.issued_on = issued_on
     db.session.flush()
-    invoice.pdf_key = _freeze_pdf(invoice)
-    audit.record("invoice.approved", invoice, actor_id, number=invoice.number,
+    return issued_on
+
+
+def mark_paid(invoice: Invoice, paid_on: date, actor_id: int | None) -> Invoice:
+    """Record that an approved or sent invoice was paid on ``paid_on`` (not in the future, not before issue)."""
+    if invoice.status == InvoiceStatus.DRAFT:
+        raise Conflict(_("A draft cannot be paid: approve and send the invoice first."), code="invoice_not_approved")
+    if invoice.status == InvoiceStatus.PAID:
+        raise Conflict(_("Invoice %(number)s is already marked paid.", number=invoice.number), code="already_paid")
+    if paid_on > company_today(company()):
+        raise Invalid(_("The payment date is wrong."), errors={"paid_on": [_("The payment date cannot be in "
+                                                                             "the future.")]})
+    if invoice.issued_on and paid_on < invoice.issued_on:
+        raise Invalid(_("The payment date is wrong."), errors={"paid_on": [
+            _("The payment date cannot be before the invoice date, %(date)s.", date=format_date(invoice.issued_on))]})
+    claimed = db.session.execute(
+        update(Invoice).where(Invoice.id == invoice.id, Invoice.status.in_([InvoiceStatus.APPROVED,
+                                                                            InvoiceStatus.SENT]))
+        .values(status=InvoiceStatus.PAID).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:  # marked paid by someone else meanwhile
+        raise Conflict(_("Invoice %(number)s is already marked paid.", number=invoice.number), code="already_paid")
+    invoice.status, invoice.paid_on, invoice.paid_at = InvoiceStatus.PAID, paid_on, utcnow()
+    audit.record("invoice.paid", invoice, actor_id, number=invoice.number, paid_on=paid_on.isoformat(),
                  gross_total=invoice.gross_total)
+    webhooks.emit(webhooks.INVOICE_PAID, webhooks.invoice_payload(invoice))
     return invoice
-
-
-def _freeze_pdf(invoice: Invoice) -> str:
-    """Store the PDF as approved; later changes of company details must never alter an issued invoice."""
-    from dispatch.billing.pdf import render_invoice_pdf  # documents read this module's figures
-
-    return storage().put(render_invoice_pdf(invoice), prefix="invoices", suffix=".pdf")
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

@@ -59,7 +59,8 @@ def test_invoice_representation(api, make):
         "id": invoice.id, "number": None, "status": "draft", "customer_id": invoice.customer_id,
         "job_ids": [invoice.lines[0].job_id], "currency": "EUR"}
     assert body["lines"][0] | {"description": None} == {
-        "position": 1, "kind": "labour", "job_id": invoice.lines[0].job_id, "description": None,
+        "id": invoice.lines[0].id, "position": 1, "kind": "labour", "job_id": invoice.lines[0].job_id,
+        "description": None,
         "quantity": "1.500", "unit": "HUR", "unit_price": "65.0000", "vat_rate": "21.00",
         "net_amount": "97.50"}
     assert body["lines"][1]["net_amount"] == "45.00"  # call-out
