@@ -93,6 +93,14 @@ class LineKind(StrEnum):
     OTHER = "other"
 
 
+class TravelBilling(StrEnum):
+    """How travel is billed: as travel time, through the call-out fee, or both."""
+
+    TIME = "time"
+    CALLOUT = "callout"
+    BOTH = "both"
+
+
 class PhotoStatus(StrEnum):
     PENDING = "pending"
     PROCESSED = "processed"

@@ -7,18 +7,21 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
 from dispatch import audit, tasks
 from dispatch.admin.services import company, company_zone
+from dispatch.api.pagination import Page, paginate
 from dispatch.billing.drafts import create_draft_for_job
 from dispatch.closure import coverage
 from dispatch.closure.models import CoverageDecision, DeliveryReceipt
 from dispatch.customers.models import Contract, contract_assets
 from dispatch.dbtypes import utcnow
-from dispatch.enums import CoverageOutcome, JobStatus, TimeKind
+from dispatch.enums import CoverageOutcome, JobStatus, TimeKind, TravelBilling
 from dispatch.errors import Conflict, Invalid
 from dispatch.extensions import db
 from dispatch.field.models import PartUsage, Signature, TimeEntry
+from dispatch.integrations import webhooks
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
 
@@ -46,6 +49,25 @@ def current_decisions(job_ids: list[int]) -> dict[int, CoverageDecision]:
     rows = db.session.scalars(select(CoverageDecision).join(ranked, ranked.c.id == CoverageDecision.id)
                               .where(ranked.c.rank == 1))
     return {decision.job_id: decision for decision in rows}
+
+
+def review_queue(cursor: str | None, limit: int) -> Page:
+    """Decisions of completed jobs that need an agent's review, oldest first, one keyset page."""
+    statement = select(CoverageDecision).join(Job, Job.id == CoverageDecision.job_id).where(
+        CoverageDecision.outcome == CoverageOutcome.NEEDS_REVIEW, Job.status == JobStatus.COMPLETED)
+    return paginate(statement, sort=CoverageDecision.decided_at, tiebreak=CoverageDecision.id, cursor=cursor,
+                    limit=limit, descending=False)
+
+
+def asset_history(job: Job, limit: int = 20) -> list[tuple[Job, CoverageDecision | None]]:
+    """Earlier jobs on the job's asset, newest first, each with its coverage decision."""
+    if job.asset_id is None:
+        return []
+    jobs = list(db.session.scalars(
+        select(Job).where(Job.asset_id == job.asset_id, Job.id != job.id)
+        .options(selectinload(Job.technician)).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
+    decisions = current_decisions([earlier.id for earlier in jobs]) if jobs else {}
+    return [(earlier, decisions.get(earlier.id)) for earlier in jobs]
 
 
 def request_closure(job: Job, actor_id: int | None) -> None:
@@ -91,8 +113,15 @@ def coverage_facts(job: Job) -> coverage.CoverageFacts:
         contracts=tuple(contracts), technician_flags=frozenset(job.technician_flags or ()),
         changed_after_signing=changed,
         has_labour=has[TimeKind.WORK], has_parts=has_parts,
-        has_callout=company().callout_fee > 0 or has[TimeKind.TRAVEL],
+        has_callout=_has_callout(has[TimeKind.TRAVEL]),
     )
+
+
+def _has_callout(has_travel: bool) -> bool:
+    """Whether the invoice would bill a call-out: the fee or travel time, as the travel setting says."""
+    settings = company()
+    fee = settings.callout_fee > 0 and settings.travel_billing != TravelBilling.TIME
+    return fee or (has_travel and settings.travel_billing != TravelBilling.CALLOUT)
 
 
 def _visits_used(contract: Contract, job: Job) -> int:
@@ -164,3 +193,4 @@ def finish(job: Job, decision: CoverageDecision, actor_id: int | None) -> None:
         create_draft_for_job(job, decision)
     scheduling.change_status(job, JobStatus.CLOSED, actor_id)
     job.closed_at = job.status_changed_at
+    webhooks.emit(webhooks.JOB_CLOSED, webhooks.job_closed_payload(job, decision))

@@ -15,6 +15,7 @@ from dispatch.billing.models import Invoice
 from dispatch.enums import CoverageOutcome, InvoiceStatus, LineKind
 from dispatch.extensions import db
 from tests.billing.helpers import decision_for, finished_job
+from tests.support.factories import next_weekday_at
 
 D = Decimal
 
@@ -139,3 +140,82 @@ def test_payment_reference_check_digits():
     assert drafts.payment_reference(1, "be") == "+++000/0000/00101+++"
     assert iso11649.is_valid(drafts.payment_reference(539007547034, "NL"))
     assert drafts.payment_reference(539007547034, "NL") == "RF18 5390 0754 7034"
+
+
+# --- the invoicing settings an admin sets (dispatch.billing.drafts explains how they combine) ---
+
+def lines(invoice: Invoice) -> list[tuple]:
+    return [(line.kind, line.quantity, line.unit_price, line.net_amount) for line in invoice.lines]
+
+
+@pytest.mark.parametrize(("step", "seconds", "hours"), [
+    (6, 61 * 60, "1.10"), (30, 61 * 60, "1.50"), (60, 61 * 60, "2.00"), (3, 1, "0.05"), (12, 12 * 60, "0.20"),
+])
+def test_other_billing_steps(step, seconds, hours):
+    assert drafts.billable_hours(seconds, step) == D(hours)
+
+
+def test_step_applies_to_each_technicians_total_not_each_entry(make):
+    make.company(callout_fee=D("0"), billing_step_minutes=30)
+    job = finished_job(make, work=[(0, 10), (20, 10), (40, 10)])  # 30 minutes in three entries
+    invoice = drafts.create_draft_for_job(job, decision_for(job))
+    assert lines(invoice) == [(LineKind.LABOUR, D("0.50"), D("65.00"), D("32.50"))]  # not 3 x 0.5 h
+    assert "per started 30 minutes" in invoice.lines[0].description
+
+
+def test_minimum_per_visit(make):
+    make.company(callout_fee=D("0"), minimum_billed_minutes=30)
+    short = finished_job(make, work=[(0, 10)])
+    long = finished_job(make, work=[(0, 50)])
+    assert lines(drafts.create_draft_for_job(short, decision_for(short))) == [
+        (LineKind.LABOUR, D("0.50"), D("65.00"), D("32.50"))]  # 10 minutes billed as the 30-minute minimum
+    invoice = drafts.create_draft_for_job(long, decision_for(long))
+    assert lines(invoice) == [(LineKind.LABOUR, D("1.00"), D("65.00"), D("65.00"))]  # 50 -> per started 15
+    assert "at least 30 minutes per visit" in invoice.lines[0].description
+
+
+def test_travel_billed_as_time_only(make):
+    make.company(travel_billing="time")  # call-out fee 45.00 is not billed
+    job = finished_job(make, work=[(0, 60)], travel=[(-30, 30)])
+    assert lines(drafts.create_draft_for_job(job, decision_for(job))) == [
+        (LineKind.LABOUR, D("1.00"), D("65.00"), D("65.00")), (LineKind.TRAVEL, D("0.50"), D("65.00"), D("32.50"))]
+
+
+def test_travel_billed_as_the_callout_fee_only(make):
+    make.company(travel_billing="callout")
+    job = finished_job(make, work=[(0, 60)], travel=[(-30, 30)])
+    assert lines(drafts.create_draft_for_job(job, decision_for(job))) == [
+        (LineKind.LABOUR, D("1.00"), D("65.00"), D("65.00")), (LineKind.CALLOUT, D("1"), D("45.00"), D("45.00"))]
+
+
+def test_travel_billed_both_ways(make):
+    make.company(travel_billing="both")
+    job = finished_job(make, work=[(0, 60)], travel=[(-30, 30)])
+    assert [line.kind for line in drafts.create_draft_for_job(job, decision_for(job)).lines] == [
+        LineKind.LABOUR, LineKind.TRAVEL, LineKind.CALLOUT]
+
+
+def test_covered_items_left_out_when_set(make):
+    make.company(omit_covered_lines=True)
+    valve = make.product(unit_price="100.00")
+    job = finished_job(make, work=[(0, 60)], travel=[(-30, 30)], parts=[(valve, "1")])
+    decision = decision_for(job, CoverageOutcome.PARTLY_COVERED, labour=True, callout=True)
+    invoice = drafts.create_draft_for_job(job, decision)
+    assert lines(invoice) == [(LineKind.PART, D("1"), D("100.00"), D("100.00"))]
+    assert totals(invoice) == ("100.00", "21.00", "121.00")
+
+
+def test_job_kind_rate_wins_over_rate_group_and_default(make):
+    from dispatch.admin.models import JobKindRate
+
+    make.company(callout_fee=D("0"))
+    group = make.rate_group("Senior", "78.50")
+    senior = make.user("technician", rate_group_id=group.id)
+    db.session.add(JobKindRate(kind="repair", hourly_rate=D("90.00")))
+    db.session.commit()
+    repair = finished_job(make, technician=senior, work=[(0, 60)])  # the helper's jobs are repairs
+    assert lines(drafts.create_draft_for_job(repair, decision_for(repair)))[0][2] == D("90.00")
+    db.session.delete(db.session.get(JobKindRate, "repair"))
+    db.session.commit()
+    other = finished_job(make, technician=senior, work=[(0, 60)], start=next_weekday_at(14))
+    assert lines(drafts.create_draft_for_job(other, decision_for(other)))[0][2] == D("78.50")
