@@ -10,7 +10,9 @@ from dispatch.closure.models import CoverageDecision, DeliveryReceipt  # noqa: F
 from dispatch.customers.models import Asset, Contract, Customer, Site  # noqa: F401
 from dispatch.desk.models import SlaPolicy, Ticket, TicketAttachment, TicketMessage, TicketStatus  # noqa: F401
 from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry  # noqa: F401
+from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 from dispatch.mail import OutboxMail  # noqa: F401
 from dispatch.numbering import DocumentCounter  # noqa: F401
+from dispatch.reporting import models as reporting_indexes  # noqa: F401
 from dispatch.scheduling.models import Absence, Job, TechnicianProfile  # noqa: F401
 from dispatch.tasks import BackgroundTask  # noqa: F401

@@ -31,10 +31,18 @@ def purge_idempotency_keys() -> int:
     return purge_expired()
 
 
+def retry_webhooks() -> int:
+    """Enqueue the webhook deliveries whose next attempt is due."""
+    from dispatch.integrations.webhooks import retry_due
+
+    return retry_due()
+
+
 # name -> (function, interval in seconds)
 SCHEDULE: dict[str, tuple[Callable[[], int], int]] = {
     "sweep_tasks": (sweep_tasks, 60),
     "purge_idempotency_keys": (purge_idempotency_keys, 3600),
+    "retry_webhooks": (retry_webhooks, 60),
 }
 
 

@@ -1,0 +1,1 @@
+"""Hand-off to other systems: signed webhooks delivered from an outbox."""
