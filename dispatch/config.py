@@ -19,6 +19,8 @@ ENV_OVERRIDES: dict[str, type] = {
     "GEOCODER": str,
     "GEOCODER_URL": str,
     "GEOCODER_USER_AGENT": str,
+    "MAP_TILE_URL": str,
+    "MAP_ATTRIBUTION": str,
     "RATELIMIT_STORAGE_URI": str,
     "PUBLIC_BASE_URL": str,
     "TOKEN_LIFETIME_HOURS": int,
@@ -39,12 +41,21 @@ class Defaults:
     GEOCODER = "nominatim"
     GEOCODER_URL = "nominatim.openstreetmap.org"
     GEOCODER_USER_AGENT = "dispatch-field-service"
+    # Map tiles of the technician app's job map (a Leaflet URL template) and their required credit, as text.
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_ATTRIBUTION = "© OpenStreetMap contributors"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts none.
     PROXY_COUNT = 0
     TOKEN_LIFETIME_HOURS = 24 * 30
     MAX_UPLOAD_MB = 25
     TASK_MAX_ATTEMPTS = 5
+    # Webhook deliveries (dispatch/integrations/webhooks.py): POST timeout, attempts before giving up,
+    # and the backoff: BASE x 3^(attempt - 1) seconds, at most MAX (1, 3, 9, 27, 81 min, 4 h, 6 h).
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_MAX_ATTEMPTS = 8
+    WEBHOOK_RETRY_BASE_SECONDS = 60
+    WEBHOOK_RETRY_MAX_SECONDS = 6 * 3600
     # argon2id cost (argon2-cffi's RFC 9106 "low memory" profile); tests lower it to stay fast.
     ARGON2_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     LOGIN_RATE_LIMIT = "10 per minute"

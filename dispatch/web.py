@@ -32,7 +32,8 @@ START_PAGE = {
 }
 
 # Back-office blueprints whose HTML gets this strict content security policy (the PWA's are left alone).
-BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing"})
+BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing", "reporting", "integrations",
+                         "admin", "closure"})
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -49,14 +50,19 @@ def index():  # noqa: ANN201
 
 def page_blueprints() -> list[Blueprint]:
     """Every capability's back-office blueprint."""
+    from dispatch.admin.views import bp as admin_bp
     from dispatch.auth.views import bp as auth_bp
     from dispatch.billing.views import bp as billing_bp
+    from dispatch.closure.views import bp as closure_bp
     from dispatch.customers.views import bp as customers_bp
     from dispatch.desk.views import bp as desk_bp
     from dispatch.field.views import bp as field_bp
+    from dispatch.integrations.views import bp as integrations_bp
+    from dispatch.reporting.views import bp as reporting_bp
     from dispatch.scheduling.views import bp as scheduling_bp
 
-    return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp]
+    return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp, reporting_bp,
+            integrations_bp, closure_bp, admin_bp]
 
 
 def company_zone() -> ZoneInfo:
@@ -126,6 +132,15 @@ def _nav_items() -> list[tuple[str, str, str]]:
         items.append(("customers.customers", _("Customers"), "customers"))
     if role in (Role.BILLING, Role.ADMIN):
         items.append(("billing.invoices", _("Invoices"), "billing"))
+        items.append(("billing.credit_note_list", _("Credit notes"), "billing"))
+    if role in (Role.AGENT, Role.ADMIN, Role.BILLING):
+        items.append(("reporting.hours_page", _("Reports"), "reporting"))
+    if role in (Role.AGENT, Role.ADMIN):
+        items.append(("closure.review_queue", _("Coverage review"), "closure"))
+    if role == Role.ADMIN:
+        items.append(("integrations.endpoints", _("Webhooks"), "integrations"))
+    if role == Role.ADMIN:
+        items.append(("admin.settings", _("Settings"), "admin"))
     return [item for item in items if item[0] in current_app.view_functions]
 
 

@@ -16,7 +16,7 @@ from dispatch.extensions import csrf, db
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Endpoints whose responses must not be stored for replay (they carry a secret).
-NOT_REPLAYABLE = frozenset({"api_auth.create_token"})
+NOT_REPLAYABLE = frozenset({"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret"})
 
 
 class DispatchApi(Api):
@@ -33,15 +33,19 @@ api = DispatchApi()
 
 def blueprints() -> list:
     """Every capability's API blueprint."""
+    from dispatch.admin.api import blp as admin_blp
     from dispatch.auth.api import blp as auth_blp
     from dispatch.billing.api import blp as billing_blp
     from dispatch.closure.api import blp as closure_blp
     from dispatch.customers.api import blp as customers_blp
     from dispatch.desk.api import blp as desk_blp
     from dispatch.field.api import blp as field_blp
+    from dispatch.integrations.api import blp as webhooks_blp
+    from dispatch.reporting.api import blp as reporting_blp
     from dispatch.scheduling.api import blp as scheduling_blp
 
-    return [auth_blp, customers_blp, desk_blp, scheduling_blp, field_blp, closure_blp, billing_blp]
+    return [auth_blp, customers_blp, desk_blp, scheduling_blp, field_blp, closure_blp, billing_blp, admin_blp,
+            webhooks_blp, reporting_blp]
 
 
 def init_app(app: Flask) -> None:

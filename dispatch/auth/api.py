@@ -38,8 +38,14 @@ class TokenOut(Schema):
     user = fields.Nested(UserOut)
 
 
+class MapSettingsOut(Schema):
+    tile_url = fields.String(metadata={"description": "tile URL template ({z}/{x}/{y}) of the app's maps"})
+    attribution = fields.String(metadata={"description": "the tiles' credit, plain text, shown on the map"})
+
+
 class MeOut(UserOut):
     csrf_token = fields.String(metadata={"description": "send as X-CSRFToken on session-authenticated changes"})
+    map = fields.Nested(MapSettingsOut)
 
 
 class Unauthorized(DomainError):
@@ -69,7 +75,9 @@ def create_token(credentials: dict) -> dict:
 @roles_required(*STAFF, Role.TECHNICIAN)
 @blp.response(200, MeOut)
 def me() -> dict:
-    """The signed-in user, with a CSRF token for session-authenticated clients."""
+    """The signed-in user, with a CSRF token for session-authenticated clients and the app's map tiles."""
     user = current_user._get_current_object()
     return {**{name: getattr(user, name) for name in ("id", "name", "email", "role", "language")},
-            "csrf_token": generate_csrf()}
+            "csrf_token": generate_csrf(),
+            "map": {"tile_url": current_app.config["MAP_TILE_URL"],
+                    "attribution": current_app.config["MAP_ATTRIBUTION"]}}

@@ -21,7 +21,8 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import JobStatus
 from dispatch.errors import Invalid
 from dispatch.extensions import db
-from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
+from dispatch.field.models import JobNote, PartUsage, Photo, Signature, TimeEntry
+from dispatch.field.notes import notes_by_job
 from dispatch.field.services import warranty_status
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
@@ -56,6 +57,7 @@ class AgendaItem:
     photos: list[Photo]
     time_entries: list[TimeEntry]
     parts: list[PartUsage]
+    notes: list[JobNote]
     signature: Signature | None
     coverage: CoverageDecision | None
 
@@ -95,6 +97,7 @@ def agenda(technician_id: int, start: Bound = None, end: Bound = None) -> Agenda
     ids = [job.id for job in jobs]
     entries = _grouped(TimeEntry, ids, TimeEntry.started_at)
     parts, photos = _grouped(PartUsage, ids), _grouped(Photo, ids)
+    notes = notes_by_job(ids)
     signatures = {s.job_id: s for s in db.session.scalars(select(Signature).where(Signature.job_id.in_(ids)))}
     coverage = current_decisions(ids)
     visits = _earlier_visits(jobs)
@@ -104,7 +107,7 @@ def agenda(technician_id: int, start: Bound = None, end: Bound = None) -> Agenda
         items.append(AgendaItem(
             job=job, asset=_asset_card(job.asset, day) if job.asset else None, earlier_visits=visits[job.id],
             photos=photos[job.id], time_entries=entries[job.id], parts=parts[job.id],
-            signature=signatures.get(job.id), coverage=coverage.get(job.id),
+            notes=notes[job.id], signature=signatures.get(job.id), coverage=coverage.get(job.id),
         ))
     return Agenda(start, end, items)
 

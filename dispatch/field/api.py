@@ -1,4 +1,4 @@
-"""/api/v1 endpoints of the technician on their own jobs: agenda, status, hours, parts, photos, signature.
+"""/api/v1 endpoints of the technician on their own jobs: agenda, status, hours, parts, notes, photos, signature.
 
 A technician reaches only jobs assigned to them (any other job is 404; one reassigned away is 409).
 Every POST takes an ``Idempotency-Key`` (handled centrally): a repeat replays the stored answer.
@@ -14,10 +14,12 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
-from dispatch.field import agenda, photos, services
+from dispatch.field import agenda, notes, photos, services
 from dispatch.field.schemas import (
     AgendaOut,
     CompleteIn,
+    NoteIn,
+    NoteOut,
     PartIn,
     PartOut,
     PhotoIn,
@@ -88,6 +90,16 @@ def add_part(data: dict, job_id: int):
     """Record a part used, by product_id or sku; an unknown product is 422."""
     job = services.technician_job(current_user, job_id)
     return services.add_part(job, current_user.id, data)
+
+
+@blp.route("/jobs/<int:job_id>/notes", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+@blp.arguments(NoteIn)
+@blp.response(201, NoteOut)
+def add_note(data: dict, job_id: int):
+    """Keep an internal note on the job (up to 4000 characters); not shown on the customer's receipt."""
+    job = services.technician_job(current_user, job_id)
+    return notes.add_note(job, current_user.id, data)
 
 
 @blp.route("/jobs/<int:job_id>/photos", methods=["POST"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dispatch.auth.models import User
 from dispatch.catalogue.models import Product
 from dispatch.dbtypes import Fixed, UTCDateTime, utcnow
 from dispatch.enums import PhotoStatus, TimeKind, enum_column
@@ -80,3 +81,20 @@ class Signature(db.Model):
     # SHA-256 of the receipt content the customer saw when signing (work, hours, parts, photos).
     signed_content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JobNote(db.Model):
+    """A technician's note on a job. Internal: for the office, never on the customer's receipt."""
+
+    __tablename__ = "job_notes"
+    __table_args__ = (Index("ix_job_notes_job_written", "job_id", "written_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    # When the technician wrote it on the phone (maybe hours before it synced), in UTC.
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User] = relationship()

@@ -130,6 +130,11 @@ class SignatureIn(Schema):
     signed_at = fields.AwareDateTime(metadata={"description": "when the customer signed; default now"})
 
 
+class NoteIn(Schema):
+    text = Text(4000, required=True)
+    written_at = fields.AwareDateTime(metadata={"description": "when the technician wrote it; default now"})
+
+
 class CompleteIn(Schema):
     summary = Text(5000, required=True)
     flags = fields.List(fields.Enum(TechnicianFlag, by_value=True), validate=validate.Length(max=3),
@@ -171,6 +176,20 @@ class PhotoOut(Schema):
     taken_at = fields.AwareDateTime()
     url = fields.Function(lambda photo: url_for("api_field.photo_file", photo_id=photo.id))
     thumbnail_url = fields.Function(lambda photo: url_for("api_field.photo_thumbnail", photo_id=photo.id))
+
+
+class AuthorOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class NoteOut(Schema):
+    id = fields.Integer()
+    job_id = fields.Integer()
+    text = fields.String()
+    written_at = fields.AwareDateTime()
+    created_at = fields.AwareDateTime()
+    author = fields.Nested(AuthorOut)
 
 
 class SignatureOut(Schema):
@@ -232,6 +251,7 @@ class AgendaJobOut(Schema):
     photos = fields.List(fields.Nested(PhotoOut))
     time_entries = fields.List(fields.Nested(TimeEntryOut))
     parts = fields.List(fields.Nested(PartOut))
+    notes = fields.List(fields.Nested(NoteOut))
     signed = fields.Function(lambda item: item.signature is not None)
     signature = fields.Nested(SignatureOut, allow_none=True)
     coverage = fields.Nested(CoverageBrief, allow_none=True)

@@ -28,7 +28,7 @@ from dispatch.enums import JobStatus, Role
 from dispatch.errors import Conflict, Invalid, NotFound
 from dispatch.extensions import db
 from dispatch.field import images
-from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
+from dispatch.field.models import JobNote, PartUsage, Photo, Signature, TimeEntry
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
 from dispatch.storage import storage
@@ -311,10 +311,13 @@ class JobEvidence:
     parts: list[PartUsage]
     photos: list[Photo]
     signature: Signature | None
+    notes: list[JobNote]
 
 
 def job_evidence(job_id: int) -> JobEvidence:
-    """Time entries, parts (with their product), photos and signature of a job, in five queries."""
+    """Time entries, parts (with their product), photos, signature and notes of a job, in six queries."""
+    from dispatch.field.notes import notes_of  # notes.py builds on this module's rules
+
     return JobEvidence(
         time_entries=list(db.session.scalars(select(TimeEntry).where(TimeEntry.job_id == job_id)
                                              .order_by(TimeEntry.started_at, TimeEntry.id))),
@@ -322,6 +325,7 @@ def job_evidence(job_id: int) -> JobEvidence:
                                       .options(selectinload(PartUsage.product)).order_by(PartUsage.id))),
         photos=list(db.session.scalars(select(Photo).where(Photo.job_id == job_id).order_by(Photo.id))),
         signature=signature_of(job_id),
+        notes=notes_of(job_id),
     )
 
 

@@ -70,9 +70,16 @@ class JobOut(Schema):
     asset = fields.Nested(AssetOut, allow_none=True)
     coverage = fields.Method("_coverage", allow_none=True)
     invoice_id = fields.Integer()
+    notes = fields.Method("_notes", metadata={"description": "the technicians' notes (NoteOut), oldest first"})
 
     def _coverage(self, job) -> dict | None:  # noqa: ANN001
         from dispatch.closure.services import current_decision
 
         decision = current_decision(job.id)
         return CoverageBrief().dump(decision) if decision else None
+
+    def _notes(self, job) -> list[dict]:  # noqa: ANN001
+        from dispatch.field.notes import notes_of
+        from dispatch.field.schemas import NoteOut
+
+        return NoteOut(many=True).dump(notes_of(job.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 
@@ -40,6 +41,9 @@ def live_server(app) -> Iterator[LiveServer]:
     server.stop()
 
 
+OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
@@ -60,6 +64,9 @@ def context(browser):
     """A fresh browser profile per test; phone-sized by default (the PWA's target)."""
     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="en-GB",
                                   timezone_id="Europe/Amsterdam")
+    # Tests never reach the internet (map tiles, for one): anything off loopback fails at once, as it
+    # would on a machine without a network. A test's own routes, added later, take precedence.
+    context.route(OUTSIDE, lambda route: route.abort("internetdisconnected"))
     yield context
     context.close()
 

@@ -83,7 +83,7 @@ def test_job_evidence_in_constant_queries(make, tech):
     small_id, large_id = small.id, large.id
     small_count, small_evidence = statements(services.job_evidence, small_id)
     large_count, large_evidence = statements(services.job_evidence, large_id)
-    assert small_count == large_count == 5
+    assert small_count == large_count == 6
     assert (len(large_evidence.time_entries), len(large_evidence.parts), len(large_evidence.photos)) == (
         10,
         10,
