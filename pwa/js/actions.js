@@ -43,6 +43,11 @@ export function addPart(jobId, { sku, quantity }) {
   return enqueue(jobId, [{ kind: "part", path: `/jobs/${jobId}/parts`, body: { sku, quantity } }]);
 }
 
+/** An internal note, dated when it was written here (it may reach the office hours later). */
+export function addNote(jobId, text) {
+  return enqueue(jobId, [{ kind: "note", path: `/jobs/${jobId}/notes`, body: { text, written_at: now() } }]);
+}
+
 /** A prepared photo (see photos.js) with an optional caption. */
 export function addPhoto(jobId, photo, caption) {
   return enqueue(jobId, [{

@@ -1,4 +1,5 @@
-// The /api/v1 client: same-origin session, CSRF header on changes, problem+json errors.
+// The /api/v1 client (in the page and in the service worker): same-origin session, CSRF header on
+// changes, problem+json errors.
 
 export const BASE = "/api/v1";
 export const LOGIN_URL = "/login?next=/app/";
@@ -50,8 +51,11 @@ function interpret({ status, contentType, text, redirected, headers }) {
   throw error;
 }
 
-/** Send a request; resolves `{status, body, replayed}` or rejects with ApiError. */
-export async function request(method, path, { json, idempotencyKey, signal } = {}) {
+/**
+ * Send a request; resolves `{status, body, replayed}` or rejects with ApiError.
+ * `json` is sent as JSON, `form` (FormData) as multipart.
+ */
+export async function request(method, path, { json, form, idempotencyKey, signal } = {}) {
   const headers = { Accept: "application/json" };
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken || "";
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
@@ -60,7 +64,7 @@ export async function request(method, path, { json, idempotencyKey, signal } = {
   try {
     response = await fetch(BASE + path, {
       method, headers, signal, credentials: "same-origin", cache: "no-store",
-      body: json === undefined ? undefined : JSON.stringify(json),
+      body: json === undefined ? form : JSON.stringify(json),
     });
   } catch (error) {
     if (error.name === "AbortError") throw error;
@@ -79,11 +83,23 @@ export async function getJson(path) {
   return (await request("GET", path)).body;
 }
 
+function formData(fields) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value instanceof Blob) form.append(name, value, value.name || `${name}.jpg`);
+    else if (value !== undefined && value !== null) form.append(name, value);
+  }
+  return form;
+}
+
 /**
- * POST multipart form data with XMLHttpRequest, so that upload progress can be shown.
- * `fields` is {name: string | Blob}; onProgress(loaded, total).
+ * POST multipart form data: `fields` is {name: string | Blob}; onProgress(loaded, total).
+ * In a page with XMLHttpRequest, so that upload progress can be shown; in the service worker (which has
+ * no XMLHttpRequest) with fetch, without progress.
  */
 export function upload(path, fields, { idempotencyKey, onProgress } = {}) {
+  const form = formData(fields);
+  if (typeof XMLHttpRequest === "undefined") return request("POST", path, { form, idempotencyKey });
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", BASE + path);
@@ -104,11 +120,6 @@ export function upload(path, fields, { idempotencyKey, onProgress } = {}) {
         reject(error);
       }
     };
-    const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) {
-      if (value instanceof Blob) form.append(name, value, value.name || `${name}.jpg`);
-      else if (value !== undefined && value !== null) form.append(name, value);
-    }
     xhr.send(form);
   });
 }

@@ -8,13 +8,13 @@ export function emptyJob(server) {
 }
 
 export function emptyLocal() {
-  return { status: null, timeEntries: [], parts: [], photos: [], signature: null, timer: null };
+  return { status: null, timeEntries: [], parts: [], photos: [], notes: [], signature: null, timer: null };
 }
 
-const LISTS = { time: "timeEntries", part: "parts", photo: "photos" };
+const LISTS = { time: "timeEntries", part: "parts", photo: "photos", note: "notes" };
 
 function findItem(job, record) {
-  if (LISTS[record.kind]) return job.local[LISTS[record.kind]].find((item) => item.key === record.id);
+  if (LISTS[record.kind]) return (job.local[LISTS[record.kind]] || []).find((item) => item.key === record.id);
   if (record.kind === "signature") return job.local.signature;
   return job.local.status && job.local.status.key === record.id ? job.local.status : null;
 }
@@ -42,6 +42,10 @@ export function apply(job, record, extra = {}) {
     case "photo":
       job.local.photos.push({ ...base, caption: body.fields.caption || "", ...extra });
       break;
+    case "note":
+      // Jobs stored before notes existed have no list yet.
+      (job.local.notes ||= []).push({ ...base, text: body.text, written_at: body.written_at });
+      break;
     default:
       throw new Error(`unknown outbox kind ${record.kind}`);
   }
@@ -56,6 +60,7 @@ export function ack(job, record, answer) {
     if (answer && typeof answer === "object" && answer.id !== undefined) item.serverId = answer.id;
     if (record.kind === "photo" && answer) Object.assign(item, { url: answer.url, thumbnail_url: answer.thumbnail_url });
     if (record.kind === "part" && answer) item.product_name = answer.product_name || answer.name || item.product_name;
+    if (record.kind === "note" && answer) item.author = answer.author;
   }
   if (record.kind === "status") job.server.status = record.body.status;
   if (record.kind === "complete") {
@@ -73,7 +78,7 @@ export function attention(job, record, problem) {
 /** The technician dropped a refused action: undo its local change. */
 export function discard(job, record) {
   const list = LISTS[record.kind];
-  if (list) job.local[list] = job.local[list].filter((item) => item.key !== record.id);
+  if (list) job.local[list] = (job.local[list] || []).filter((item) => item.key !== record.id);
   else if (record.kind === "signature" && job.local.signature?.key === record.id) job.local.signature = null;
   else if (job.local.status?.key === record.id) job.local.status = null;
 }

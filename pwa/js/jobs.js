@@ -29,7 +29,7 @@ async function fetchAll(path) {
 
 /**
  * Fetch today's and the coming days' jobs and store them, keeping this phone's local changes.
- * A job that left the list is forgotten unless it still has unsent actions.
+ * A job that left the list is forgotten unless it still has unsent actions or a running timer.
  */
 export async function refresh() {
   const today = dayKey(new Date());
@@ -40,7 +40,8 @@ export async function refresh() {
     const waiting = new Set((await done(tx.objectStore("outbox").getAll())).map((r) => r.jobId));
     const fresh = new Set(jobs.map((j) => j.id));
     for (const job of stored) {
-      if (!fresh.has(job.id) && !waiting.has(job.id)) await done(store.delete(job.id));
+      // A running timer's time is the technician's until stopped (the server judges the entry then).
+      if (!fresh.has(job.id) && !waiting.has(job.id) && !job.local.timer) await done(store.delete(job.id));
     }
     const byId = new Map(stored.map((j) => [j.id, j]));
     for (const server of jobs) {
@@ -85,12 +86,13 @@ export function view(job) {
   const timeEntries = mergeList(server.time_entries, local.timeEntries);
   const parts = mergeList(server.parts, local.parts);
   const photos = mergeList(server.photos, local.photos);
+  const notes = mergeList(server.notes, local.notes || []);
   const minutes = { work: 0, travel: 0 };
   for (const entry of timeEntries) {
     if (entry.state !== "attention") minutes[entry.kind] = (minutes[entry.kind] || 0) + minutesBetween(entry.started_at, entry.ended_at);
   }
   return {
-    ...server, status, timeEntries, parts, photos, minutes,
+    ...server, status, timeEntries, parts, photos, notes, minutes,
     signature: local.signature || (server.signature ? { ...server.signature, state: "synced" } : null),
     summary: local.status?.summary ?? server.summary,
     timer: local.timer,
@@ -107,4 +109,10 @@ export async function setTimer(jobId, timer) {
     await done(store.put(job));
   });
   events.dispatchEvent(new Event("change"));
+}
+
+/** Jobs whose timer runs, as [{jobId, number, timer}]: one at most, since starting one stops the others. */
+export async function runningTimers() {
+  const jobs = await getAll("jobs");
+  return jobs.filter((job) => job.local.timer).map((job) => ({ jobId: job.id, number: job.server.number, timer: job.local.timer }));
 }

@@ -84,7 +84,7 @@ async function start() {
   window.addEventListener("hashchange", route);
   window.addEventListener("online", () => syncAll());
   await route();
-  swClient.register(() => syncAll());
+  swClient.register(() => outbox.changedElsewhere());
   swClient.persistStorage();
   syncAll();
 }

@@ -2,6 +2,8 @@
 // the server in order, with its UUID as Idempotency-Key, and deleted only after a 2xx.
 // Network errors, 5xx, 408/429 and "still running" 409s are retried with backoff; other 4xx stay in
 // "Needs attention" with the server's problem detail until the technician retries or discards them.
+// This module runs in the page and in the service worker (Background Sync with no app open): nothing
+// here or in what it imports may touch window, document or localStorage on the way to the server.
 
 import { ApiError, request, upload } from "./api.js";
 import { done, getAll, transaction } from "./db.js";
@@ -67,10 +69,19 @@ export function all() {
   return getAll("outbox");
 }
 
-/** {unsynced, attention} counts. */
+/** Whether the signed-in user queued `record` (on a shared phone, others' records wait for their sign-in). */
+export function isMine(record) {
+  const me = user();
+  return me === null || record.userId === me.id;
+}
+
+/** The signed-in user's {unsynced, attention} counts, and `others`: {userId: count} of records left by others. */
 export async function counts() {
   const records = await all();
-  return { unsynced: records.length, attention: records.filter((r) => r.state === "attention").length };
+  const mine = records.filter(isMine);
+  const others = {};
+  for (const r of records) if (!isMine(r)) others[r.userId] = (others[r.userId] || 0) + 1;
+  return { unsynced: mine.length, attention: mine.filter((r) => r.state === "attention").length, others };
 }
 
 function backoff(attempts, retryAfterSeconds) {
@@ -159,46 +170,53 @@ function schedule(at) {
 }
 
 async function pending() {
-  const me = user();
-  return (await all()).filter((r) => r.state === "pending" && (me === null || r.userId === me.id));
+  return (await all()).filter((r) => r.state === "pending" && isMine(r));
 }
 
-async function run(force) {
-  if (navigator.onLine === false) return;  // the "online" event starts the next round
-  if (!(await pending()).length) return;
+/** One round; returns "done" (nothing left to send now), "retry" (some later), "auth" or "offline". */
+async function run(force, online) {
+  if (!online && navigator.onLine === false) return "offline";  // the "online" event starts the next round
+  if (!(await pending()).length) return "done";
   try {
     await refreshSession();  // a fresh CSRF token; tokens expire while a phone is offline for hours
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) { emit("auth"); return; }
+    // Signed out: every record stays as it is, for this user's next sign-in.
+    if (error instanceof ApiError && error.status === 401) { emit("auth"); return "auth"; }
     schedule(Date.now() + backoff(3));
-    return;
+    return "retry";
   }
   for (;;) {
     const [head] = await pending();
-    if (!head) return;
+    if (!head) return "done";
     // Strict order: nothing overtakes a record that waits for its retry.
-    if (!force && head.nextAttemptAt > Date.now()) { schedule(head.nextAttemptAt); return; }
+    if (!force && head.nextAttemptAt > Date.now()) { schedule(head.nextAttemptAt); return "retry"; }
     const outcome = await deliver(head);
     emit("change");
-    if (outcome === "auth") { emit("auth"); return; }
-    if (outcome === "retry") { const [next] = await pending(); if (next) schedule(next.nextAttemptAt); return; }
+    if (outcome === "auth") { emit("auth"); return "auth"; }
+    if (outcome === "retry") { const [next] = await pending(); if (next) schedule(next.nextAttemptAt); return "retry"; }
     force = false;
   }
 }
 
-async function runExclusive(force) {
-  // One sender across tabs of this app (the Idempotency-Key would catch doubles anyway).
-  if (navigator.locks) return navigator.locks.request("dispatch-outbox", () => run(force));
-  return run(force);
+async function runExclusive(force, online) {
+  // One sender across the app's tabs and its service worker (the Idempotency-Key would catch doubles
+  // anyway): each round reads the outbox afresh inside the lock, so it only sends what is still there.
+  if (navigator.locks) return navigator.locks.request("dispatch-outbox", () => run(force, online));
+  return run(force, online);
 }
 
-/** Send what is waiting, now (`force` ignores backoff). Resolves when this round is over. */
-export function sync({ force = false } = {}) {
+/**
+ * Send what is waiting, now (`force` ignores backoff; `online` skips the navigator.onLine check, for
+ * when the browser has just said the connection is back). Resolves when this round is over, with how
+ * it ended: "done", "retry", "auth", "offline" or "error".
+ */
+export function sync({ force = false, online = false } = {}) {
   if (running) { again = true; return running; }
   running = (async () => {
     emit("syncing", { active: true });
+    let outcome = "error";
     try {
-      do { again = false; await runExclusive(force); } while (again);
+      do { again = false; outcome = await runExclusive(force, online); } while (again);
     } catch (error) {
       console.error("sync failed", error);
     } finally {
@@ -206,8 +224,14 @@ export function sync({ force = false } = {}) {
       emit("syncing", { active: false });
       emit("change");
     }
+    return outcome;
   })();
   return running;
+}
+
+/** The outbox was changed by someone else (the service worker sent records): tell this page's screens. */
+export function changedElsewhere() {
+  emit("change");
 }
 
 /** Put a "needs attention" record back in the queue (same Idempotency-Key). */

@@ -1,19 +1,20 @@
 // The service worker from the page's side: registration, "new version" prompt, persistent storage,
-// and Background Sync wake-ups (the worker asks an open app to sync its outbox).
+// and word from the worker that it sent outbox records (on Background Sync), so the screens redraw.
 
 import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** Register /app/sw.js; `onSyncRequest()` runs when the worker relays a Background Sync. */
-export async function register(onSyncRequest) {
+/** Register /app/sw.js; `onOutboxChange()` runs when the worker changed the outbox. */
+export async function register(onOutboxChange) {
   if (!("serviceWorker" in navigator)) return null;
-  navigator.serviceWorker.addEventListener("message", async (event) => {
-    if (event.data?.type !== "sync") return;
-    try { await onSyncRequest(); } finally { event.ports[0]?.postMessage({ done: true }); }
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type === "outbox-changed") onOutboxChange();
   });
   let registration;
   try {
-    registration = await navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" });
+    // A module worker: it imports the app's outbox code. "none": its imports are checked for updates too.
+    registration = await navigator.serviceWorker.register("/app/sw.js",
+      { type: "module", scope: "/app/", updateViaCache: "none" });
   } catch (error) {
     console.warn("service worker not registered", error);
     return null;

@@ -14,6 +14,7 @@ from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
 from dispatch.scheduling.models import Job
 from tests.pwa.browser_support import (
     PageErrors,
+    ServiceWorkerNetwork,
     add_part,
     add_time_entry,
     count,
@@ -32,6 +33,8 @@ from tests.support.tasks import wait_for_tasks
 
 pytestmark = pytest.mark.browser
 
+WORKER_FETCH = "(path) => fetch(path, { cache: 'no-store' }).then(() => 'reached', () => 'failed')"
+
 
 def test_whole_job_offline_survives_a_reload_and_syncs_exactly_once(page, context, live_server, make,
                                                                      tmp_path):
@@ -44,7 +47,10 @@ def test_whole_job_offline_survives_a_reload_and_syncs_exactly_once(page, contex
     sign_in(page, live_server, technician.email)
     expect(page.locator(f'a.job-card[data-job-id="{job.id}"]')).to_be_visible()
     wait_for_service_worker(page)
+    worker_network = ServiceWorkerNetwork(context)
 
+    # Offline means the service worker's own requests too, not just the page's.
+    worker_network.cut = True
     context.set_offline(True)
     open_job(page, job)
     expect(page.locator("#sync-status .offline")).to_have_text("Offline")
@@ -90,9 +96,16 @@ def test_whole_job_offline_survives_a_reload_and_syncs_exactly_once(page, contex
     expect(page.locator("#toast")).to_contain_text("Not signed out: 9 changes")
     assert "/app/" in page.url
 
+    # The worker was offline too: what it fetched failed, and the app never needed the network for any
+    # of its own files (a file missing from the precache list would show up here).
+    [worker] = context.service_workers
+    assert worker.evaluate(WORKER_FETCH, "/api/v1/me") == "failed"
+    assert f"GET {live_server.url}/api/v1/me" in worker_network.aborted
+    assert [request for request in worker_network.aborted if "/app/" in request] == []
     assert count(TimeEntry, TimeEntry.job_id == job.id) == 0  # nothing reached the server while offline
     assert "en_route" not in status_changes(job.id)
 
+    worker_network.cut = False
     context.set_offline(False)
     wait_until_synced(page, timeout=30_000)
     wait_for_tasks()

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from dispatch.extensions import db
 from dispatch.field.models import PartUsage, Photo, TimeEntry
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.pwa.browser_support import (
     PageErrors,
     add_part,
+    add_time_entry,
     count,
     jpeg,
     open_job,
+    past_period,
     sign_in,
+    signed_in_on_a_job,
     uploaded_size,
+    wait_for_service_worker,
     wait_for_unsynced,
     wait_until_synced,
 )
@@ -65,7 +73,7 @@ def test_refused_action_needs_attention_and_the_rest_still_syncs(page, live_serv
     errors.assert_none()
 
 
-def test_server_error_keeps_the_action_and_delivers_it_once_later(page, live_server, make):
+def test_server_error_keeps_the_action_and_delivers_it_once_later(page, context, live_server, make):
     technician = make.user("technician")
     job = make.scheduled_job(technician, make.ticket(asset=make.asset()))
     product = make.product()
@@ -87,7 +95,7 @@ def test_server_error_keeps_the_action_and_delivers_it_once_later(page, live_ser
             answers.append((response.status, response.headers.get("idempotent-replayed")))
             route.fulfill(response=response)
 
-    page.route("**/api/v1/jobs/*/parts", flaky)
+    context.route("**/api/v1/jobs/*/parts", flaky)  # the page's requests and its service worker's
     add_part(page, product.sku, "3")
     expect(page.locator("#part-list li .chip")).to_have_text("Not sent yet")
     wait_for_unsynced(page, 1)
@@ -97,7 +105,8 @@ def test_server_error_keeps_the_action_and_delivers_it_once_later(page, live_ser
     assert count(PartUsage, PartUsage.job_id == job.id) == 1
 
 
-def test_upload_cut_after_the_server_stored_it_is_not_stored_twice(page, live_server, make, tmp_path):
+def test_upload_cut_after_the_server_stored_it_is_not_stored_twice(page, context, live_server, make,
+                                                                   tmp_path):
     technician = make.user("technician")
     job = make.scheduled_job(technician, make.ticket(asset=make.asset()))
     sign_in(page, live_server, technician.email)
@@ -114,10 +123,115 @@ def test_upload_cut_after_the_server_stored_it_is_not_stored_twice(page, live_se
             answers.append((response.status, response.headers.get("idempotent-replayed")))
             route.fulfill(response=response)
 
-    page.route("**/api/v1/jobs/*/photos", cut_once)
+    context.route("**/api/v1/jobs/*/photos", cut_once)
     page.locator("#photo-input").set_input_files(str(jpeg(tmp_path / "meter.jpg", 6000, 4000)))
     wait_for_unsynced(page, 1)
     wait_until_synced(page, timeout=30_000)
     assert answers == [201, (201, "true")]
     photos = db.session.scalars(select(Photo).where(Photo.job_id == job.id)).all()
     assert [uploaded_size(photo) for photo in photos] == [(2048, 1365)]  # 6000 x 4000 made small on the phone
+
+
+class PhotoUploads:
+    """Routes photo uploads, the page's and the service worker's, noting the server's answers. With
+    ``hold_first`` the first one reaches the server and is stored, but its answer is held back (the sync
+    is still "in flight"); the others pass with their answers.
+    """
+
+    def __init__(self, context, hold_first: bool) -> None:
+        self.answers: list = []
+        self.held = []
+        self.hold_first = hold_first
+        context.route("**/api/v1/jobs/*/photos", self._route)
+
+    def _route(self, route) -> None:
+        response = route.fetch()
+        if self.hold_first and not self.held:
+            self.answers.append(response.status)
+            self.held.append(route)
+        else:
+            self.answers.append((response.status, response.headers.get("idempotent-replayed")))
+            route.fulfill(response=response)
+
+    def wait_until_held(self, page) -> None:
+        for _ in range(300):
+            if self.held:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError("no photo upload reached the server")
+
+    def release(self) -> None:
+        """Let go of the held request, whose page is gone by now."""
+        with contextlib.suppress(PlaywrightError):  # the browser dropped it with its page
+            self.held[0].abort("connectionreset")
+
+
+def queue_part_photo_and_hours(page, context, job, product, tmp_path) -> None:
+    context.set_offline(True)
+    add_part(page, product.sku, "1")
+    wait_for_unsynced(page, 1)
+    page.locator("#photo-input").set_input_files(str(jpeg(tmp_path / "boiler.jpg", 3000, 2000)))
+    wait_for_unsynced(page, 2)
+    day, start, end, _, _ = past_period()
+    add_time_entry(page, "work", day, start, end)
+    wait_for_unsynced(page, 3)
+
+
+def test_reload_in_the_middle_of_a_sync_still_delivers_everything_once(page, context, live_server, make,
+                                                                        tmp_path):
+    errors = PageErrors(page)
+    job, product = signed_in_on_a_job(page, live_server, make)
+    uploads = PhotoUploads(context, hold_first=True)
+    queue_part_photo_and_hours(page, context, job, product, tmp_path)
+
+    context.set_offline(False)
+    uploads.wait_until_held(page)  # the part is sent, the photo is stored but its answer not yet in
+    page.reload()
+    uploads.release()
+    page.wait_for_selector("#section-status")
+    wait_until_synced(page, timeout=30_000)
+
+    assert uploads.answers[0] == 201
+    assert uploads.answers[1:] == [(201, "true")]  # the same key again: the stored photo, not a second one
+    assert count(PartUsage, PartUsage.job_id == job.id) == 1
+    assert count(Photo, Photo.job_id == job.id) == 1
+    assert count(TimeEntry, TimeEntry.job_id == job.id) == 1
+    errors.assert_none()
+
+
+def test_browser_restart_in_the_middle_of_a_sync_still_delivers_everything_once(playwright_instance, live_server,
+                                                                                 make, tmp_path):
+    technician = make.user("technician")
+    job = make.scheduled_job(technician, make.ticket(asset=make.asset()))
+    product = make.product()
+    profile = tmp_path / "profile"  # the phone's browser profile: IndexedDB and the service worker live on
+
+    def start_browser():
+        return playwright_instance.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 360, "height": 640}, locale="en-GB", timezone_id="Europe/Amsterdam")
+
+    browser = start_browser()
+    page = browser.pages[0]
+    sign_in(page, live_server, technician.email)
+    wait_for_service_worker(page)
+    open_job(page, job)
+    uploads = PhotoUploads(browser, hold_first=True)
+    queue_part_photo_and_hours(page, browser, job, product, tmp_path)
+    browser.set_offline(False)
+    uploads.wait_until_held(page)
+    browser.close()  # the browser is killed while the photo's answer is still on its way
+
+    browser = start_browser()
+    try:
+        replays = PhotoUploads(browser, hold_first=False)
+        page = browser.pages[0]
+        sign_in(page, live_server, technician.email)  # the session cookie did not survive the restart
+        wait_until_synced(page, timeout=30_000)
+        assert uploads.answers == [201]
+        assert replays.answers == [(201, "true")]  # sent again after the restart: the stored photo, once
+        assert count(PartUsage, PartUsage.job_id == job.id) == 1
+        assert count(Photo, Photo.job_id == job.id) == 1
+        assert count(TimeEntry, TimeEntry.job_id == job.id) == 1
+    finally:
+        browser.close()

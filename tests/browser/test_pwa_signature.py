@@ -14,6 +14,7 @@ from tests.pwa.browser_support import (
     open_job,
     pad_data,
     sign_in,
+    wait_for_js,
     wait_until_synced,
 )
 
@@ -54,12 +55,12 @@ def test_signature_survives_rotation_and_a_tap_is_not_a_signature(page, live_ser
     assert before and drawn["inked"] > 500
 
     page.set_viewport_size({"width": 640, "height": 360})  # the phone turned to landscape
-    page.wait_for_function(f"document.querySelector('#signature-pad').width !== {drawn['width']}")
+    wait_for_js(page, f"document.querySelector('#signature-pad').width !== {drawn['width']}")
     assert pad_data(page) == before
     assert page.evaluate(INKED_PIXELS)["inked"] > 500  # redrawn, not cleared
 
     page.set_viewport_size({"width": 360, "height": 640})  # and back
-    page.wait_for_function(f"document.querySelector('#signature-pad').width === {drawn['width']}")
+    wait_for_js(page, f"document.querySelector('#signature-pad').width === {drawn['width']}")
     assert pad_data(page) == before
     assert page.evaluate(INKED_PIXELS)["inked"] > 500
 

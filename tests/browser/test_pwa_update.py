@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dispatch.field import views
-from tests.pwa.browser_support import PageErrors, sign_in, wait_for_service_worker
+from tests.pwa.browser_support import PageErrors, sign_in, wait_for_js, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_new_version_is_offered_and_replaces_the_old_cache(app, page, live_serve
     with page.expect_event("load"):
         banner.get_by_role("button", name="Bijwerken").click()
     page.wait_for_selector("#unsynced-count")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_js(page, "navigator.serviceWorker.controller !== null")
     expect(page.locator("#update")).to_be_hidden()
     assert page.evaluate(CACHE_NAMES) == ["shell-0123456789abcdef"]
     errors.assert_none()

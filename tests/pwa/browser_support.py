@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from dispatch.audit import AuditEvent
@@ -53,10 +55,21 @@ def sign_in(page, live_server, email: str) -> None:
     page.wait_for_selector("#unsynced-count")
 
 
+def wait_for_js(page, expression: str, timeout: int = 15_000) -> None:
+    """Until ``expression`` is true in the page.
+
+    Polled with page.evaluate, not page.wait_for_function: the app's content security policy has no
+    'unsafe-eval', and wait_for_function evaluates its predicate with eval inside the page.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out after {timeout} ms waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def wait_for_service_worker(page) -> None:
     """Until the app's service worker has precached the shell and controls the page."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                           timeout=20_000)
+    wait_for_js(page, "Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)", timeout=20_000)
 
 
 def unsynced(page) -> int:
@@ -68,13 +81,23 @@ def wait_until_synced(page, timeout: int = 20_000) -> None:
 
 
 def wait_for_unsynced(page, count: int, timeout: int = 15_000) -> None:
-    page.wait_for_function(f"document.querySelector('#unsynced-count')?.dataset.count === '{count}'",
-                           timeout=timeout)
+    expect(page.locator("#unsynced-count")).to_have_attribute("data-count", str(count), timeout=timeout)
 
 
 def open_job(page, job) -> None:
     page.locator(f'a.job-card[data-job-id="{job.id}"]').click()
     page.wait_for_selector("#section-status")
+
+
+def signed_in_on_a_job(page, live_server, make):
+    """A technician with a job and a product to use, signed in, the app installed, on the job's page."""
+    technician = make.user("technician")
+    job = make.scheduled_job(technician, make.ticket(asset=make.asset()))
+    product = make.product()
+    sign_in(page, live_server, technician.email)
+    wait_for_service_worker(page)
+    open_job(page, job)
+    return job, product
 
 
 def past_period(minutes: int = 45) -> tuple[str, str, str, datetime, datetime]:
@@ -152,3 +175,107 @@ def uploaded_size(photo) -> tuple[int, int]:
 
     with Image.open(BytesIO(storage().read(photo.original_key))) as image:
         return image.size
+
+
+class BackgroundSync:
+    """Chromium's Background Sync event ("outbox") for the app's service worker, fired through DevTools.
+
+    The DevTools session belongs to a blank page of the context, not to an app page, so the app's pages
+    can all be closed while the service worker (kept by the context) still gets the event.
+    """
+
+    def __init__(self, context, live_server) -> None:
+        self.scope = f"{live_server.url}/app/"
+        self.origin = live_server.url
+        front = context.pages[-1] if context.pages else None
+        self.carrier = context.new_page()  # about:blank
+        if front:
+            front.bring_to_front()  # a page in the background draws (and takes mouse input) at a crawl
+        self.cdp = context.new_cdp_session(self.carrier)
+        self.registrations: dict[str, str] = {}
+        self.cdp.on("ServiceWorker.workerRegistrationUpdated", self._registrations)
+        self.cdp.send("ServiceWorker.enable")
+
+    def _registrations(self, event) -> None:
+        for registration in event["registrations"]:
+            if registration.get("isDeleted"):
+                self.registrations.pop(registration["scopeURL"], None)
+            else:
+                self.registrations[registration["scopeURL"]] = registration["registrationId"]
+
+    def fire(self, timeout: float = 10.0) -> None:
+        """Dispatch the sync event, as the browser does when the connection is back."""
+        deadline = time.monotonic() + timeout
+        while self.scope not in self.registrations:
+            assert time.monotonic() < deadline, f"no service worker registered for {self.scope}"
+            self.carrier.wait_for_timeout(100)
+        self.cdp.send("ServiceWorker.dispatchSyncEvent", {
+            "origin": self.origin, "registrationId": self.registrations[self.scope], "tag": "outbox",
+            "lastChance": False,
+        })
+
+    def wait_until(self, condition, timeout: float = 30.0, what: str = "condition") -> None:
+        """Poll ``condition()`` (say, a database count) while the browser keeps running."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            self.carrier.wait_for_timeout(200)
+
+
+class ApiPosts:
+    """Every POST the app sends to the API (page or service worker): its path, Idempotency-Key and sender."""
+
+    def __init__(self, context) -> None:
+        self.sent: list[tuple[str, str | None, str]] = []
+        context.on("request", self._request)
+
+    def _request(self, request) -> None:
+        if request.method == "POST" and "/api/v1/" in request.url:
+            sender = "service worker" if request.service_worker else "page"
+            self.sent.append((request.url.split("/api/v1", 1)[1], request.headers.get("idempotency-key"), sender))
+
+    def idempotency_keys(self) -> list[str | None]:
+        return [key for _, key, _ in self.sent]
+
+    def senders(self) -> set[str]:
+        return {sender for _, _, sender in self.sent}
+
+
+def outbox_size(worker) -> int:
+    """How many records wait in the outbox, read in the service worker (no app page needed)."""
+    return worker.evaluate("""() => new Promise((resolve, reject) => {
+      const opening = indexedDB.open("dispatch-pwa");
+      opening.onerror = () => reject(opening.error);
+      opening.onsuccess = () => {
+        const counting = opening.result.transaction("outbox").objectStore("outbox").count();
+        counting.onsuccess = () => { opening.result.close(); resolve(counting.result); };
+        counting.onerror = () => reject(counting.error);
+      };
+    })""")
+
+
+class ServiceWorkerNetwork:
+    """The service worker's own requests, routed through the browser context.
+
+    Playwright 1.65 reports and routes a Chromium service worker's requests by default: the old
+    PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS switch is gone (PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK
+    would turn the feature off, and the context option service_workers="block" too).
+
+    While ``cut`` is set, each of them is aborted as if the phone had no network, and listed in ``aborted``;
+    the page's own requests are left to the other routes and to ``context.set_offline``.
+    """
+
+    def __init__(self, context) -> None:
+        self.cut = False
+        self.aborted: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        request = route.request
+        if request.service_worker is None:
+            route.fallback()
+        elif self.cut:
+            self.aborted.append(f"{request.method} {request.url}")
+            route.abort("internetdisconnected")
+        else:
+            route.fallback()

@@ -35,7 +35,7 @@ function waitingItem(record, jobs) {
 /** Mount the outbox screen. */
 export async function mount(root) {
   async function render() {
-    const records = await outbox.all();
+    const records = (await outbox.all()).filter(outbox.isMine);  // another technician's wait for them
     const jobs = new Map((await getAll("jobs")).map((job) => [job.id, job]));
     const attention = records.filter((r) => r.state === "attention");
     const waiting = records.filter((r) => r.state === "pending");

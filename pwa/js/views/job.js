@@ -1,9 +1,12 @@
-// The job page: who, where, what, history, and the work sections (status, time, parts, photos).
+// The job page: who, where (with a small map), what, history, and the work sections (status, time, parts,
+// photos, notes).
 
 import { h, replace } from "../dom.js";
 import { dayKey, formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
 import { statusChip } from "./common.js";
+import { siteMap } from "./map.js";
+import { notesSection } from "./notes.js";
 import { partsSection } from "./parts.js";
 import { photosSection } from "./photos.js";
 import { statusSection, timeSection, timerSection } from "./work.js";
@@ -46,12 +49,13 @@ function customer(job) {
     c.phone ? h("a", { class: "button", href: `tel:${c.phone.replace(/[^+\d]/g, "")}`, id: "call-customer" }, `${t("call")} ${c.phone}`) : null);
 }
 
-function site(job) {
+function site(job, map) {
   const s = job.site || {};
   return h("section", { class: "section", "aria-labelledby": "h-site" },
     h("h2", { id: "h-site" }, t("address")),
     h("p", {}, s.street || "", h("br"), [s.postal_code, s.city].filter(Boolean).join(" ")),
     s.access_notes ? h("p", { class: "hint" }, s.access_notes) : null,
+    map.element,
     h("a", { class: "button", href: navigationUrl(s), id: "navigate", target: "_blank", rel: "noopener" }, t("navigate")));
 }
 
@@ -106,11 +110,12 @@ export async function mount(root, { id }) {
   const details = h("div");
   const footer = h("div");
   const status = statusSection(job);
-  const work = [timerSection(job), timeSection(job), partsSection(job), photosSection(job)];
+  const work = [timerSection(job), timeSection(job), partsSection(job), photosSection(job), notesSection(job)];
   const sections = [status, ...work];
+  const map = siteMap(job.site || {});  // one map for the page's life: refreshes move it, not redraw it
   const renderInfo = () => {
     replace(top, header(job));
-    replace(details, customer(job), site(job), asset(job), ticket(job), history(job));
+    replace(details, customer(job), site(job, map), asset(job), ticket(job), history(job));
     replace(footer, signLink(job));
   };
   renderInfo();
@@ -120,8 +125,12 @@ export async function mount(root, { id }) {
       job = await jobs.find(id);
       if (!job) return;
       renderInfo();
+      map.update(job.site || {});
       for (const section of sections) section.update(job);
     },
-    destroy() { for (const section of sections) section.destroy?.(); },
+    destroy() {
+      map.destroy();
+      for (const section of sections) section.destroy?.();
+    },
   };
 }

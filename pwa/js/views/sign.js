@@ -8,11 +8,13 @@ import { createPad, MIN_INK } from "../signature.js";
 
 const FLAGS = ["damage", "misuse", "not_our_installation"];
 
-/** Covered or chargeable "as far as known": the office's decision if made, else the asset's warranty dates. */
-export function coverageHint(job) {
+/** Covered or chargeable "as far as known": the office's decision if made, else the asset's warranty dates.
+ * A flag the technician ticks (damage, misuse, not our installation) sends the job to the office's review,
+ * as an unknown asset does: the server's decision table (closure/coverage.py) applies the same rules. */
+export function coverageHint(job, flags = []) {
   if (job.coverage?.outcome) return t(`coverage_${job.coverage.outcome}`);
   const asset = job.asset;
-  if (!asset) return t("coverage_expected_review");
+  if (!asset || flags.length) return t("coverage_expected_review");
   const today = dayKey(new Date());
   const parts = Boolean(asset.parts_warranty_until && asset.parts_warranty_until >= today);
   const labour = Boolean(asset.labour_warranty_until && asset.labour_warranty_until >= today);
@@ -21,7 +23,7 @@ export function coverageHint(job) {
   return t("coverage_expected_chargeable");
 }
 
-function receipt(job, summary) {
+function receipt(job, summary, flags) {
   const photos = job.photos.filter((p) => p.state !== "attention").length;
   const parts = job.parts.filter((p) => p.state !== "attention");
   return h("div", { class: "receipt", id: "receipt" },
@@ -33,7 +35,7 @@ function receipt(job, summary) {
     parts.length ? h("ul", {}, parts.map((p) => h("li", {}, `${formatNumber(p.quantity)} × ${p.product_name || p.name || p.sku || ""}`)))
       : h("p", {}, t("no_parts")),
     h("p", { id: "receipt-photos" }, t("receipt_photos", { count: photos })),
-    h("p", { id: "receipt-coverage" }, h("strong", {}, `${t("coverage")}: `), coverageHint(job)));
+    h("p", { id: "receipt-coverage" }, h("strong", {}, `${t("coverage")}: `), coverageHint(job, flags)));
 }
 
 function blocked(root, job, message) {
@@ -72,8 +74,11 @@ export async function mount(root, { id }) {
     h("div", { class: "actions" }, h("button", { type: "button", id: "pad-clear", onclick: () => pad.clear() }, t("clear_signature"))),
     error, submit);
   const preview = h("div");
-  const renderPreview = () => replace(preview, receipt(job, h("p", { class: "prewrap" }, summary.value || "—")));
+  const ticked = () => flags.filter((box) => box.checked).map((box) => box.value);
+  const renderPreview = () => replace(preview, receipt(job, h("p", { class: "prewrap" }, summary.value || "—"),
+    ticked()));
   summary.addEventListener("input", renderPreview);
+  flags.forEach((box) => box.addEventListener("change", renderPreview));
   renderPreview();
   replace(root, h("p", {}, h("a", { href: `#/jobs/${job.id}` }, `← ${job.number}`)),
     h("h1", { tabindex: "-1" }, t("signature")), preview, form);
@@ -89,7 +94,7 @@ export async function mount(root, { id }) {
     try {
       await actions.signAndComplete(job.id, {
         signerName: signer.value.trim(), image: pad.toPng(), strokes: pad.strokes(), summary: summary.value.trim(),
-        flags: flags.filter((box) => box.checked).map((box) => box.value),
+        flags: ticked(),
       });
       announce(t("signed_will_sync"));
       window.location.hash = `#/jobs/${job.id}`;

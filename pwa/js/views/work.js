@@ -3,6 +3,7 @@
 import * as actions from "../actions.js";
 import { announce, field, h, replace } from "../dom.js";
 import { formatMinutes, formatTime, t } from "../i18n.js";
+import { runningTimers } from "../jobs.js";
 import { isLocked, problemBlock, stateChip } from "./common.js";
 
 /** Run an action from a button: disabled meanwhile, errors shown. */
@@ -51,6 +52,25 @@ function elapsed(startedAt) {
   return `${hh}:${mm}:${ss}`;
 }
 
+/**
+ * Start the work or travel timer on `job`. A technician has one clock: a timer running on another
+ * job is stopped first, its period saved as that job's time entry (as its Stop button does), and a
+ * toast says so. No question asked: on site, with one hand free, the new job is where the work is.
+ */
+async function startTimer(job, kind) {
+  const stopped = [];
+  for (const other of await runningTimers()) {
+    if (other.jobId === job.id) continue;
+    await actions.stopTimer(other.jobId, other.timer);
+    stopped.push(other);
+  }
+  await actions.startTimer(job.id, kind, job.timer);
+  for (const other of stopped) {
+    const minutes = (Date.now() - new Date(other.timer.startedAt)) / 60000;
+    announce(t("timer_stopped_other", { kind: t(`kind_${other.timer.kind}`), number: other.number, time: formatMinutes(minutes) }));
+  }
+}
+
 /** The work/travel timer: shows time since the stored start (so it survives reloads). */
 export function timerSection(initial) {
   const { element, body } = section("timer", t("timer"));
@@ -61,7 +81,7 @@ export function timerSection(initial) {
     if (isLocked(job) && !timer) { replace(body, h("p", { class: "hint" }, t("timer_closed"))); return; }
     const start = (kind) => h("button", {
       type: "button", id: `timer-start-${kind}`, class: timer ? "" : "primary",
-      onclick: (event) => busy(event.currentTarget, () => actions.startTimer(job.id, kind, timer)),
+      onclick: (event) => busy(event.currentTarget, () => startTimer(job, kind)),
     }, t(`timer_start_${kind}`));
     if (!timer) { replace(body, h("div", { class: "actions" }, start("travel"), start("work"))); return; }
     const clock = h("span", { class: "timer", id: "timer-clock", role: "timer" }, elapsed(timer.startedAt));
