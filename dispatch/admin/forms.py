@@ -52,7 +52,8 @@ class SettingsForm(FlaskForm):
     payment_terms_days = IntegerField(_l("Payment terms (days)"), validators=[InputRequired()])
     invoice_series = optional_text(_l("Invoice series"), 10)
     credit_note_series = optional_text(_l("Credit note series"), 10)
-    billing_step_minutes = IntegerField(_l("Billing step in minutes (time is billed per started step)"), validators=[InputRequired()])
+    billing_step_minutes = IntegerField(_l("Billing step in minutes (time is billed per started step)"),
+                                        validators=[InputRequired()])
     minimum_billed_minutes = IntegerField(_l("Minimum billed per visit (minutes)"), validators=[InputRequired()])
     travel_billing = SelectField(_l("Bill travel"), choices=options(TRAVEL_LABELS.items()))
     omit_covered_lines = SelectField(_l("Covered items on the invoice"), choices=options([
