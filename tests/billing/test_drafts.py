@@ -157,7 +157,8 @@ def test_other_billing_steps(step, seconds, hours):
 
 def test_step_applies_to_each_technicians_total_not_each_entry(make):
     make.company(callout_fee=D("0"), billing_step_minutes=30)
-    job = finished_job(make, work=[(0, 10), (20, 10), (40, 10)])  # 30 minutes in three entries
+    english = make.customer(language="en")  # the line text is in the customer's language
+    job = finished_job(make, customer=english, work=[(0, 10), (20, 10), (40, 10)])  # 30 minutes in three entries
     invoice = drafts.create_draft_for_job(job, decision_for(job))
     assert lines(invoice) == [(LineKind.LABOUR, D("0.50"), D("65.00"), D("32.50"))]  # not 3 x 0.5 h
     assert "per started 30 minutes" in invoice.lines[0].description
@@ -166,7 +167,7 @@ def test_step_applies_to_each_technicians_total_not_each_entry(make):
 def test_minimum_per_visit(make):
     make.company(callout_fee=D("0"), minimum_billed_minutes=30)
     short = finished_job(make, work=[(0, 10)])
-    long = finished_job(make, work=[(0, 50)])
+    long = finished_job(make, customer=make.customer(language="en"), work=[(0, 50)])
     assert lines(drafts.create_draft_for_job(short, decision_for(short))) == [
         (LineKind.LABOUR, D("0.50"), D("65.00"), D("32.50"))]  # 10 minutes billed as the 30-minute minimum
     invoice = drafts.create_draft_for_job(long, decision_for(long))
