@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import event
 
-from dispatch.extensions import db
+from tests.support.queries import recorded_statements
 
 _RESULTS: list[tuple[str, str, Measurement]] = []
 
@@ -52,21 +50,6 @@ class Bench:
     def __init__(self, test_name: str) -> None:
         self.test_name = test_name
 
-    @contextmanager
-    def counting(self) -> Iterator[list[str]]:
-        """Collect the SQL statements sent to the database inside the block."""
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-            statements.append(statement)
-
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-
     def measure(self, label: str, call: Callable[[], object], repeat: int = 20,
                 warmup: int = 2) -> Measurement:
         """Time ``call`` ``repeat`` times (after ``warmup`` untimed calls) and count its statements."""
@@ -74,7 +57,7 @@ class Bench:
             call()
         result = Measurement([])
         for _ in range(repeat):
-            with self.counting() as statements:
+            with recorded_statements() as statements:
                 started = time.perf_counter()
                 call()
                 result.timings_ms.append((time.perf_counter() - started) * 1000)

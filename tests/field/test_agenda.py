@@ -7,7 +7,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from dispatch.closure.models import CoverageDecision
 from dispatch.dbtypes import utcnow
@@ -16,6 +15,7 @@ from dispatch.extensions import db
 from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
 from dispatch.scheduling.models import Job
 from tests.field.support import set_status, slots
+from tests.support.queries import statements_for
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -203,22 +203,6 @@ def test_agenda_needs_sign_in(api):
     assert r.mimetype == "application/problem+json"
 
 
-def _statements_for(client, path: str) -> tuple[int, object]:
-    """How many SQL statements one request runs, with an empty session (nothing served from memory)."""
-    db.session.expunge_all()
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements), response
-
-
 def test_agenda_runs_the_same_number_of_queries_for_2_and_20_jobs(api, make):
     other_id = make.user("technician").id  # one earlier technician: the joined load must not rely on it
     counts = {}
@@ -231,7 +215,7 @@ def test_agenda_runs_the_same_number_of_queries_for_2_and_20_jobs(api, make):
             with_evidence(job, technician.id, make.product().id)  # a product each: no cache hides N+1
         client = api.as_user(technician)
         path = f"me/jobs?from={date.today().isoformat()}&to={(date.today() + timedelta(days=14)).isoformat()}"
-        counts[number], response = _statements_for(client, path)
+        counts[number], response = statements_for(client, path)
         assert response.status_code == 200
         items = response.json["items"]
         assert len(items) == number

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from dispatch.dbtypes import utcnow
 from dispatch.enums import PhotoStatus, TimeKind
@@ -15,6 +14,7 @@ from dispatch.extensions import db
 from dispatch.field import services
 from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
 from tests.field.support import slots
+from tests.support.queries import recorded_statements
 
 
 def add_evidence(job, technician_id: int, make, count: int) -> None:
@@ -53,20 +53,13 @@ def add_evidence(job, technician_id: int, make, count: int) -> None:
 
 
 def statements(function, *args) -> tuple[int, object]:
+    """How many SQL statements ``function(*args)`` and reading what a job page shows run, and its result."""
     db.session.expunge_all()
-    seen: list[str] = []
-
-    def listener(_conn, _cursor, statement, *_rest):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         result = function(*args)
         # Touch everything a job page shows, so that lazy loads would be counted.
         for part in result.parts:
             assert part.product.sku
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     return len(seen), result
 
 

@@ -15,7 +15,7 @@ from dispatch.field import services
 from dispatch.field.models import JobNote
 from dispatch.scheduling import services as scheduling
 from tests.field.support import AMSTERDAM, data_url, row_counts, set_status, signature_png, slots
-from tests.field.test_agenda import _statements_for
+from tests.support.queries import statements_for
 
 
 def counts() -> dict[str, object]:
@@ -198,7 +198,7 @@ def test_agenda_with_notes_costs_the_same_queries_for_2_and_12_jobs(api, make):
                                        written_at=utcnow() - timedelta(minutes=index)))
             db.session.commit()
         name, client = technician.name, api.as_user(technician)
-        queries[number], response = _statements_for(client, path)
+        queries[number], response = statements_for(client, path)
         assert response.status_code == 200
         assert all(len(item["notes"]) == 2 and item["notes"][0]["author"]["name"] == name
                    for item in response.json["items"])

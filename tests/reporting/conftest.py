@@ -1,4 +1,4 @@
-"""Time entries and decisions of known size on known days, and a statement counter."""
+"""Time entries and decisions of known size on known days."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from dispatch.closure.models import CoverageDecision
 from dispatch.dbtypes import utcnow
@@ -67,17 +66,3 @@ class Workload:
 def workload(make) -> Workload:
     return Workload(make)
 
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, *_args) -> None:
-        self.count += 1
-
-    def __enter__(self) -> StatementCounter:
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        event.remove(db.engine, "before_cursor_execute", self)

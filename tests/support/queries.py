@@ -1,0 +1,34 @@
+"""Counting the SQL statements a piece of work sends, for "constant queries however many rows" checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from dispatch.extensions import db
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """Collect the SQL statements sent to the database inside the block, in order."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_for(client, path: str) -> tuple[int, object]:
+    """How many SQL statements one GET runs, and its response, with an empty session (nothing from memory)."""
+    db.session.expunge_all()
+    with recorded_statements() as statements:
+        response = client.get(path)
+    return len(statements), response
