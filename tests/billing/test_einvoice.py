@@ -211,16 +211,24 @@ def test_a_draft_has_no_e_invoice(make):
 ROLES = [(None, 401), ("agent", 403), ("technician", 404), ("billing", 200), ("admin", 200)]
 
 
+# The UBL of each kind of document, by its collection in the API.
+ISSUED = {
+    "invoices": lambda make: issued_invoice(make, BELGIAN),
+    "credit-notes": lambda make: issued_credit_note(make, issued_invoice(make, BELGIAN)),
+}
+
+
+@pytest.mark.parametrize("collection", list(ISSUED))
 @pytest.mark.parametrize(("role", "status"), ROLES, ids=[str(role) for role, _ in ROLES])
-def test_ubl_download_per_role(api, make, role, status):
-    invoice = issued_invoice(make, BELGIAN)
+def test_ubl_download_per_role(api, make, collection, role, status):
+    document = ISSUED[collection](make)
     client = api.as_user(make.user(role)) if role else api
-    response = client.get(f"invoices/{invoice.id}/ubl.xml")
+    response = client.get(f"{collection}/{document.id}/ubl.xml")
     assert response.status_code == status
     if status == 200:
         assert response.mimetype == "application/xml"
-        assert response.data == storage().read(invoice.ubl_key)
-        assert f'filename="{invoice.number}.xml"' in response.headers["Content-Disposition"]
+        assert response.data == storage().read(document.ubl_key)
+        assert f'filename="{document.number}.xml"' in response.headers["Content-Disposition"]
     else:
         assert response.mimetype == "application/problem+json"
 
@@ -236,20 +244,6 @@ def test_ubl_of_a_draft_is_refused(api, make):
     assert response.mimetype == "application/problem+json"
     assert response.json["code"] == "invoice_not_approved"
     assert client.get("invoices/999999/ubl.xml").status_code == 404
-
-
-@pytest.mark.parametrize(("role", "status"), ROLES, ids=[str(role) for role, _ in ROLES])
-def test_credit_note_ubl_download_per_role(api, make, role, status):
-    note = issued_credit_note(make, issued_invoice(make, BELGIAN))
-    client = api.as_user(make.user(role)) if role else api
-    response = client.get(f"credit-notes/{note.id}/ubl.xml")
-    assert response.status_code == status
-    if status == 200:
-        assert response.mimetype == "application/xml"
-        assert response.data == storage().read(note.ubl_key)
-        assert f'filename="{note.number}.xml"' in response.headers["Content-Disposition"]
-    else:
-        assert response.mimetype == "application/problem+json"
 
 
 def test_ubl_of_a_draft_credit_note_is_refused(api, make):
