@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from dispatch.api.idempotency import IdempotencyRecord, purge_expired
+from dispatch.api.idempotency import IdempotencyRecord, purge_expired, request_fingerprint
 from dispatch.customers.models import Customer
 from dispatch.dbtypes import utcnow
 from dispatch.extensions import db
@@ -66,12 +66,23 @@ def test_refused_request_is_not_stored_and_can_be_retried(api, make):
     assert good.status_code == 201 and "Idempotent-Replayed" not in good.headers
 
 
+def fingerprint_of(app, body: dict) -> str:
+    """The fingerprint the server keeps for a POST of ``body`` to /customers."""
+    with app.test_request_context("/api/v1/customers", method="POST", json=body):
+        return request_fingerprint()
+
+
+def running_record(user, key: str, request_hash: str, **columns) -> None:
+    """The record a twin request leaves while it still runs: claimed, no response stored yet."""
+    db.session.add(IdempotencyRecord(user_id=user.id, key=key, request_hash=request_hash,
+                                     path="/api/v1/customers", expires_at=utcnow() + timedelta(days=30), **columns))
+    db.session.commit()
+
+
 def test_running_twin_is_409(api, make):
     user = make.user("agent")
     client = api.as_user(user)
-    db.session.add(IdempotencyRecord(user_id=user.id, key="busy", request_hash="x" * 64, path="/api/v1/customers",
-                                     expires_at=utcnow() + timedelta(days=30)))
-    db.session.commit()
+    running_record(user, "busy", "x" * 64)
     response = client.post("customers", BODY, idempotency_key="busy")
     assert response.status_code in (409, 422)  # 422 when the stored hash differs, as here
 
@@ -79,13 +90,7 @@ def test_running_twin_is_409(api, make):
 def test_running_twin_with_same_body_is_409(api, make, app):
     user = make.user("agent")
     client = api.as_user(user)
-    with app.test_request_context("/api/v1/customers", method="POST", json=BODY):
-        from dispatch.api.idempotency import request_fingerprint
-
-        fingerprint = request_fingerprint()
-    db.session.add(IdempotencyRecord(user_id=user.id, key="busy2", request_hash=fingerprint,
-                                     path="/api/v1/customers", expires_at=utcnow() + timedelta(days=30)))
-    db.session.commit()
+    running_record(user, "busy2", fingerprint_of(app, BODY))
     response = client.post("customers", BODY, idempotency_key="busy2")
     assert response.status_code == 409 and response.headers["Retry-After"]
     assert count(Customer) == 0
@@ -94,14 +99,7 @@ def test_running_twin_with_same_body_is_409(api, make, app):
 def test_abandoned_running_key_is_taken_over(api, make, app):
     user = make.user("agent")
     client = api.as_user(user)
-    with app.test_request_context("/api/v1/customers", method="POST", json=BODY):
-        from dispatch.api.idempotency import request_fingerprint
-
-        fingerprint = request_fingerprint()
-    db.session.add(IdempotencyRecord(user_id=user.id, key="stale", request_hash=fingerprint,
-                                     path="/api/v1/customers", created_at=utcnow() - timedelta(minutes=10),
-                                     expires_at=utcnow() + timedelta(days=30)))
-    db.session.commit()
+    running_record(user, "stale", fingerprint_of(app, BODY), created_at=utcnow() - timedelta(minutes=10))
     assert client.post("customers", BODY, idempotency_key="stale").status_code == 201
 
 
