@@ -8,11 +8,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy.orm import selectinload
 
-from dispatch.api.pagination import PageArgs, page_schema, paginate
+from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.billing import amounts, credit_notes, issuing, lines, sending, services
 from dispatch.billing.models import CreditNote, Invoice
 from dispatch.enums import InvoiceStatus, LineKind, Role
+from dispatch.pagination import paginate
 from dispatch.schemas import Money, Text
 
 PDF = {"type": "string", "format": "binary"}

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dispatch.admin.services import company
-from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
 from dispatch.billing import amounts, credit_notes, lines, sending, services
 from dispatch.billing.forms import ActionForm, CreditNoteForm, LineForm, PaidForm
@@ -19,6 +18,7 @@ from dispatch.customers import services as customers
 from dispatch.enums import InvoiceStatus, Role
 from dispatch.errors import Conflict, DomainError, Invalid
 from dispatch.extensions import db
+from dispatch.pagination import paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.web import form_failed
 

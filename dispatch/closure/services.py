@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from dispatch import audit, tasks
 from dispatch.admin.services import company, company_zone
-from dispatch.api.pagination import Page, paginate
 from dispatch.billing.drafts import create_draft_for_job
 from dispatch.closure import coverage
 from dispatch.closure.models import CoverageDecision, DeliveryReceipt
@@ -22,6 +21,7 @@ from dispatch.errors import Conflict, Invalid
 from dispatch.extensions import db
 from dispatch.field.models import PartUsage, Signature, TimeEntry
 from dispatch.integrations import webhooks
+from dispatch.pagination import Page, paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
 

@@ -7,11 +7,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.pagination import PageArgs, page_schema, paginate
+from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.desk import services
 from dispatch.desk.models import Ticket
 from dispatch.enums import Channel, Priority, Role, StatusCategory
+from dispatch.pagination import paginate
 from dispatch.schemas import Text
 
 blp = Blueprint("api_desk", __name__, url_prefix="/api/v1", description="Tickets")

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
 from dispatch.customers import services as customers
 from dispatch.customers.models import Asset
@@ -24,6 +23,7 @@ from dispatch.desk.forms import (
 from dispatch.desk.models import Ticket
 from dispatch.enums import Role
 from dispatch.errors import Invalid, NotFound
+from dispatch.pagination import paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.forms import JobForm
 from dispatch.web import form_failed

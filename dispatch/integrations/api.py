@@ -6,11 +6,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.pagination import PageArgs, page_schema, paginate
+from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.enums import DeliveryStatus, Role
 from dispatch.integrations import services, webhooks
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
+from dispatch.pagination import paginate
 from dispatch.schemas import Text
 
 blp = Blueprint("api_webhooks", __name__, url_prefix="/api/v1", description="Webhooks")

@@ -11,13 +11,13 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dispatch.api.pagination import paginate
 from dispatch.auth.access import roles_required
 from dispatch.enums import DeliveryStatus, Role
 from dispatch.errors import Invalid
 from dispatch.forms import blank_to_none, options
 from dispatch.integrations import services, webhooks
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
+from dispatch.pagination import paginate
 from dispatch.web import form_failed
 
 bp = Blueprint("integrations", __name__, url_prefix="/admin/webhooks")
