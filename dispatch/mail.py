@@ -84,7 +84,7 @@ def deliver(mail_id: int) -> None:
             subtype=subtype,
             filename=attachment["filename"],
         )
-    send_over_smtp(current_app.config["SMTP_URL"], message)
+    tasks.call_outside(send_over_smtp, current_app.config["SMTP_URL"], message)
     mail.status = DeliveryStatus.DONE
     mail.sent_at = utcnow()
 

@@ -3,7 +3,8 @@
 A task is recorded as a row in the business transaction that causes it (so it is never lost when
 Redis is down) and dispatched only after that transaction commits: to RQ when ``REDIS_URL`` is set,
 otherwise run in-process right away. Task functions take ids, must be idempotent, and do not commit:
-the runner commits their work together with the task's own "done" mark.
+the runner commits their work together with the task's own "done" mark. The one exception is a call
+to another system (SMTP, a webhook receiver), made through ``call_outside``, which commits first.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import JSON, String, Text, event, select, update
@@ -25,6 +26,7 @@ from dispatch.extensions import db
 log = logging.getLogger(__name__)
 
 TaskFunction = Callable[..., None]
+Result = TypeVar("Result")
 _REGISTRY: dict[str, TaskFunction] = {}
 _PENDING_KEY = "dispatch.tasks.pending"
 RETRY_INTERVALS = [10, 60, 300, 900]  # seconds between RQ retries
@@ -109,6 +111,18 @@ def execute(task_id: int) -> bool:
         db.session.commit()
         log.exception("task %s %s failed (attempt %s)", task_id, background_task.name, background_task.attempts)
         return False
+
+
+def call_outside(function: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
+    """Inside a task: commit what it has written so far, then call another system with no transaction open.
+
+    Such a call lasts up to its timeout, and no transaction (on SQLite, the database write lock) may
+    be held open that long. What the task wrote before stays even if the call or the rest of the task
+    fails: that is where it records the claim that keeps a twin or late run from calling twice. The
+    commit expires the task's objects, so the arguments are read before it.
+    """
+    db.session.commit()
+    return function(*args, **kwargs)
 
 
 def run(task_id: int) -> None:

@@ -125,15 +125,13 @@ def attempt(delivery_id: int, number: int) -> None:
         return
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = delivery.endpoint
-    url, active, salt = endpoint.url, endpoint.active, endpoint.secret_salt
-    body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-    message_id = delivery.message_id
-    # Committed before the network call: a transaction (on SQLite, the write lock) is never held
-    # open while a slow target keeps us waiting.
-    db.session.commit()
+    active = endpoint.active
     if active:
-        headers = signed_headers(endpoint_secret(salt), message_id, int(now.timestamp()), body)
-        status_code, error = post(url, body, headers, current_app.config["WEBHOOK_TIMEOUT_SECONDS"])
+        body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
+        headers = signed_headers(endpoint_secret(endpoint.secret_salt), delivery.message_id, int(now.timestamp()),
+                                 body)
+        status_code, error = tasks.call_outside(post, endpoint.url, body, headers,
+                                                current_app.config["WEBHOOK_TIMEOUT_SECONDS"])
     else:
         status_code, error = None, "The endpoint is inactive."
     _record(delivery_id, number, status_code, error, give_up=not active)

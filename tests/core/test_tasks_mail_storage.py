@@ -4,7 +4,7 @@ import os
 import socket
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispatch import tasks
 from dispatch.enums import DeliveryStatus
@@ -71,6 +71,18 @@ def test_task_gives_up_after_max_attempts(app, mail_server):
     db.session.expire_all()
     task = db.session.get(BackgroundTask, task.id)
     assert task.status == DeliveryStatus.FAILED and task.attempts == 2
+
+
+def test_a_call_outside_runs_after_the_work_so_far_is_committed(app):
+    db.session.add(OutboxMail(to_address="a@example.com", subject="Claimed", body_text="x", message_id="<c@d>"))
+    db.session.flush()
+
+    def outside_call(answer: str) -> tuple[bool, int, str]:
+        with db.engine.connect() as other:  # another connection sees what the task wrote
+            seen = other.scalar(select(func.count()).select_from(OutboxMail))
+        return db.session().in_transaction(), seen, answer
+
+    assert tasks.call_outside(outside_call, "250 OK") == (False, 1, "250 OK")
 
 
 def test_dedupe_key_records_a_task_once(app):
