@@ -7,15 +7,17 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit
 from dispatch.customers.models import Asset, Contract, Customer, Site
-from dispatch.errors import Invalid, NotFound
+from dispatch.errors import Invalid, get_or_not_found
 from dispatch.extensions import db
 
 COVERABLE = ("labour", "parts", "callout")
+RECENT = 20  # tickets, jobs and invoices on a customer's overview
 
 
 def create_customer(data: dict[str, Any], actor_id: int | None = None) -> Customer:
@@ -52,10 +54,7 @@ def add_site(customer: Customer, address: dict[str, str], *, name: str | None = 
 
 def get_customer(customer_id: int) -> Customer:
     """The customer, or NotFound."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(_("Customer %(id)s does not exist.", id=customer_id))
-    return customer
+    return get_or_not_found(Customer, customer_id, _l("Customer %(id)s does not exist.", id=customer_id))
 
 
 def search_customers(text: str | None) -> Select:
@@ -142,19 +141,23 @@ def create_contract(data: dict[str, Any], actor_id: int | None = None) -> Contra
     return contract
 
 
-def customer_overview(customer: Customer, recent: int = 20) -> dict[str, Any]:
+def customer_summary(customer: Customer) -> dict[str, Any]:
+    """A customer with its assets and contracts: what the ticket page's sidebar shows."""
+    contracts = list(db.session.scalars(
+        select(Contract).where(Contract.customer_id == customer.id).order_by(Contract.id)
+        .options(selectinload(Contract.assets))
+    ))
+    return {"customer": customer, "assets": assets_of(customer.id), "contracts": contracts}
+
+
+def customer_overview(customer: Customer) -> dict[str, Any]:
     """A customer with sites, assets, contracts and their most recent tickets, jobs and invoices."""
     # Imported here: those capabilities depend on customers, not the other way round.
     from dispatch.billing.services import recent_invoices_for_customer
     from dispatch.desk.services import recent_tickets_for_customer
     from dispatch.scheduling.services import recent_jobs_for_customer
 
-    assets = list(db.session.scalars(select(Asset).where(Asset.customer_id == customer.id).order_by(Asset.id)))
-    contracts = list(db.session.scalars(
-        select(Contract).where(Contract.customer_id == customer.id).order_by(Contract.id)
-        .options(selectinload(Contract.assets))
-    ))
-    return {"customer": customer, "sites": customer.sites, "assets": assets, "contracts": contracts,
-            "tickets": recent_tickets_for_customer(customer.id, recent),
-            "jobs": recent_jobs_for_customer(customer.id, recent),
-            "invoices": recent_invoices_for_customer(customer.id, recent)}
+    return {**customer_summary(customer), "sites": customer.sites,
+            "tickets": recent_tickets_for_customer(customer.id, RECENT),
+            "jobs": recent_jobs_for_customer(customer.id, RECENT),
+            "invoices": recent_invoices_for_customer(customer.id, RECENT)}

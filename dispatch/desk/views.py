@@ -132,7 +132,8 @@ def asset_choices():  # noqa: ANN201
 def ticket(ticket_id: int):  # noqa: ANN201
     """A ticket with its messages and jobs, the customer sidebar and the job form."""
     ticket = services.get_ticket(ticket_id)
-    return _ticket_page(ticket, _job_form(ticket))
+    summary = customers.customer_summary(ticket.customer)
+    return _ticket_page(ticket, _job_form(ticket, summary["assets"]), summary)
 
 
 @bp.post("/tickets/<int:ticket_id>/jobs")
@@ -140,7 +141,8 @@ def ticket(ticket_id: int):  # noqa: ANN201
 def create_job(ticket_id: int):  # noqa: ANN201
     """Create an unscheduled job for the ticket and go to its scheduling page."""
     ticket = services.get_ticket(ticket_id)
-    form = _job_form(ticket)
+    summary = customers.customer_summary(ticket.customer)
+    form = _job_form(ticket, summary["assets"])
     if form.validate_on_submit():
         try:
             job = scheduling.create_job(ticket, form.service_data(), current_user.id)
@@ -149,20 +151,19 @@ def create_job(ticket_id: int):  # noqa: ANN201
         else:
             flash(_("Job %(number)s created. Schedule a technician below.", number=job.number), "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
-    return _ticket_page(ticket, form), 422
+    return _ticket_page(ticket, form, summary), 422
 
 
-def _job_form(ticket: Ticket) -> JobForm:
+def _job_form(ticket: Ticket, assets: list[Asset]) -> JobForm:
     form = JobForm()
-    form.asset_id.choices = options([("", _("No asset"))] + [
-        (asset.id, _asset_label(asset)) for asset in customers.assets_of(ticket.customer_id)])
+    form.asset_id.choices = options([("", _("No asset"))] + [(asset.id, _asset_label(asset)) for asset in assets])
     if request.method == "GET":
         form.asset_id.data = ticket.asset_id
     return form
 
 
-def _ticket_page(ticket: Ticket, form: JobForm) -> str:
+def _ticket_page(ticket: Ticket, form: JobForm, summary: dict) -> str:
+    """The ticket page; ``summary`` (customers.customer_summary) fills the customer sidebar."""
     jobs = scheduling.jobs_of_ticket(ticket.id)
     return render_template("desk/ticket.html", ticket=ticket, light=services.traffic_light(ticket),
-                           messages=services.messages_of(ticket), jobs=jobs, form=form,
-                           overview=customers.customer_overview(ticket.customer, recent=10))
+                           messages=services.messages_of(ticket), jobs=jobs, form=form, overview=summary)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from dispatch.customers.models import Asset
 from dispatch.extensions import db
+from tests.support.queries import statements_for
 from tests.views.helpers import count, text_of
 
 
@@ -32,6 +33,20 @@ def test_customer_page_shows_assets_contracts_tickets_jobs_invoices(pages, clien
     for expected in (world.customer.name, "CONTRACT-1", "Covers: labour, parts", "2 visits included",
                      world.ticket.reference, world.job.number, "Draft", "Add an asset"):
         assert expected in page, expected
+
+
+def test_customer_page_costs_the_same_queries_for_2_and_12_of_everything(pages, client, make):
+    pages.login_as("agent")
+    counts = {}
+    for number in (2, 12):
+        customer = make.customer()
+        for _ in range(number):
+            asset = make.asset(customer)
+            make.contract(customer, [asset], ["labour"])
+            make.job(make.ticket(asset=asset))
+        counts[number], response = statements_for(client, f"/customers/{customer.id}")
+        assert response.status_code == 200
+    assert counts[2] == counts[12], counts
 
 
 def test_billing_reads_customers_without_the_asset_form(pages, client, world):

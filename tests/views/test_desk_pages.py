@@ -10,6 +10,7 @@ from dispatch.customers.models import Asset, Customer
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
+from tests.support.queries import recorded_statements
 from tests.views.helpers import count, text_of
 
 NEW_CUSTOMER = {
@@ -178,6 +179,29 @@ def test_ticket_page_shows_customer_sidebar_messages_and_jobs(pages, client, mak
     for expected in ("Smit BV", "+31 20 123 4567", "SMIT-1", "Radiator stays cold.", job.number, "active",
                      "Covers: labour", "Unscheduled", "Create a job"):
         assert expected in page, expected
+
+
+def test_ticket_page_costs_the_same_queries_for_2_and_12_assets_contracts_and_jobs(pages, client, make):
+    pages.login_as("agent")
+    counts = {}
+    for number in (2, 12):
+        customer = make.customer()
+        assets = [make.asset(customer) for _ in range(number)]
+        for asset in assets:
+            make.contract(customer, [asset], ["labour"])
+        ticket = make.ticket(asset=assets[0])
+        for _ in range(number):
+            make.job(ticket)
+        path = f"/tickets/{ticket.id}"
+        db.session.expunge_all()  # nothing read from memory
+        with recorded_statements() as statements:
+            response = client.get(path)
+        assert response.status_code == 200
+        counts[number] = len(statements)
+        # The sidebar shows assets and contracts, not the customer's other tickets, jobs or invoices.
+        assert not any("FROM invoices" in statement for statement in statements)
+        assert sum("FROM assets" in statement for statement in statements) == 1
+    assert counts[2] == counts[12], counts
 
 
 def test_create_job_from_the_ticket(pages, client, make):
