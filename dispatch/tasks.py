@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import JSON, String, Text, event, select, update
+from sqlalchemy import JSON, ColumnElement, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.dbtypes import UTCDateTime, utcnow
@@ -81,9 +81,7 @@ def execute(task_id: int) -> bool:
         update(BackgroundTask)
         .where(
             BackgroundTask.id == task_id,
-            (BackgroundTask.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
-            | ((BackgroundTask.status == DeliveryStatus.RUNNING)
-               & (BackgroundTask.started_at < utcnow() - STALE_RUNNING)),
+            BackgroundTask.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]) | _lost_with_its_worker(),
         )
         .values(status=DeliveryStatus.RUNNING, attempts=BackgroundTask.attempts + 1, started_at=utcnow())
     ).rowcount
@@ -155,16 +153,15 @@ def dispatch(task_ids: list[int]) -> None:
             execute(task_id)
 
 
+def _lost_with_its_worker() -> ColumnElement[bool]:
+    """A task still marked running long after it started: its worker (or web process) died mid-run."""
+    return (BackgroundTask.status == DeliveryStatus.RUNNING) & (BackgroundTask.started_at < utcnow() - STALE_RUNNING)
+
+
 def sweep(older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Dispatch pending tasks that were recorded but never ran (Redis was down, a worker died)."""
-    cutoff = utcnow() - older_than
-    ids = list(
-        db.session.scalars(
-            select(BackgroundTask.id).where(
-                BackgroundTask.status == DeliveryStatus.PENDING, BackgroundTask.created_at < cutoff
-            )
-        )
-    )
+    """Dispatch tasks that were recorded but never ran (Redis was down) or were lost with their worker."""
+    never_ran = (BackgroundTask.status == DeliveryStatus.PENDING) & (BackgroundTask.created_at < utcnow() - older_than)
+    ids = list(db.session.scalars(select(BackgroundTask.id).where(never_ran | _lost_with_its_worker())))
     db.session.commit()
     if ids:
         dispatch(ids)
