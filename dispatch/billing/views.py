@@ -190,15 +190,17 @@ def _invoice_page(invoice: Invoice, errors: dict[str, list[str]] | None = None,
     jobs = scheduling.jobs_by_id(services.job_ids(invoice))
     evidence = {job.id: {"receipt": closure.receipt_for(job.id), "decision": closure.current_decision(job.id)}
                 for job in jobs}
+    # Held once: the session keeps rows only while referenced, so each company() call would read it again.
+    settings = company()
     if errors is None and invoice.status == InvoiceStatus.DRAFT:
-        errors = services.approval_errors(invoice, company())  # shown before anyone presses Approve
+        errors = services.approval_errors(invoice, settings)  # shown before anyone presses Approve
     if paid_form is None:
-        paid_form = PaidForm(formdata=None, paid_on=services.company_today(company()))
+        paid_form = PaidForm(formdata=None, paid_on=services.company_today(settings))
     return render_template("billing/invoice.html", invoice=invoice, form=ActionForm(formdata=None),
                            paid_form=paid_form, errors=errors or {}, field_names=FIELD_NAMES, units=lines.UNITS,
                            customer=customers.get_customer(invoice.customer_id),
                            vat_groups=amounts.vat_breakdown(invoice.lines), jobs=jobs, evidence=evidence,
-                           credit_notes=credit_notes.credit_notes_of(invoice), company=company())
+                           credit_notes=credit_notes.credit_notes_of(invoice), company=settings)
 
 
 @bp.route("/invoices/<int:invoice_id>/credit-notes/new", methods=["GET", "POST"])
