@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from stdnum import iso11649
 from stdnum.be import ogm_vcs
 from stdnum.iso7064 import mod_97_10
@@ -199,7 +200,8 @@ def _clock(seconds: float) -> str:
 def _part_lines(job: Job) -> list[LineSpec]:
     """One line per product used, at its catalogue price and VAT rate."""
     usages = db.session.scalars(
-        select(PartUsage).where(PartUsage.job_id == job.id).order_by(PartUsage.created_at, PartUsage.id)
+        select(PartUsage).where(PartUsage.job_id == job.id).options(selectinload(PartUsage.product))
+        .order_by(PartUsage.created_at, PartUsage.id)
     ).all()
     quantities: dict[int, Decimal] = defaultdict(Decimal)
     products: dict[int, Product] = {}
