@@ -201,8 +201,7 @@ def _after_rollback(session: Session, _previous_transaction: Any) -> None:
 
 
 # Modules whose functions are registered as tasks with @task; imported when the app is made.
-TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.billing.tasks",
-                "dispatch.integrations.tasks")
+TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.integrations.tasks")
 
 
 def init_app(app: Flask) -> None:
