@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from flask_babel import LazyString
+
+from dispatch.extensions import db
+
+Row = TypeVar("Row")
+
 
 class DomainError(Exception):
     """Base of the errors a service raises for a request it cannot carry out."""
@@ -21,6 +29,14 @@ class NotFound(DomainError):
 
     status = 404
     title = "Not found"
+
+
+def get_or_not_found(model: type[Row], ident: Any, message: LazyString) -> Row:
+    """The ``model`` row with primary key ``ident``, or NotFound with ``message`` (lazy: built only when raised)."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise NotFound(str(message))
+    return row
 
 
 class Forbidden(DomainError):

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import format_currency
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +27,7 @@ from dispatch.billing.lines import line_spec, parse_decimal
 from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.billing.services import issue_number
 from dispatch.enums import InvoiceStatus
-from dispatch.errors import Conflict, Invalid, NotFound
+from dispatch.errors import Conflict, Invalid, get_or_not_found
 from dispatch.extensions import db
 from dispatch.storage import storage
 
@@ -171,10 +172,7 @@ def discard_credit_note(note: CreditNote, actor_id: int | None) -> None:
 
 def get_credit_note(credit_note_id: int) -> CreditNote:
     """The credit note, or NotFound."""
-    note = db.session.get(CreditNote, credit_note_id)
-    if note is None:
-        raise NotFound(_("Credit note %(id)s does not exist.", id=credit_note_id))
-    return note
+    return get_or_not_found(CreditNote, credit_note_id, _l("Credit note %(id)s does not exist.", id=credit_note_id))
 
 
 def credit_note_query(filters: Mapping[str, Any]) -> Select:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from stdnum import iban, iso11649
 from stdnum.be import ogm_vcs
@@ -24,7 +25,7 @@ from dispatch.billing.amounts import LineSpec, append_line, line_net, recalculat
 from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.dbtypes import utcnow
 from dispatch.enums import InvoiceStatus
-from dispatch.errors import Conflict, Invalid, NotFound
+from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 from dispatch.integrations import webhooks
 from dispatch.scheduling.models import Job
@@ -198,10 +199,7 @@ def recent_invoices_for_customer(customer_id: int, limit: int = 20) -> list[Invo
 
 def get_invoice(invoice_id: int) -> Invoice:
     """The invoice, or NotFound."""
-    invoice = db.session.get(Invoice, invoice_id)
-    if invoice is None:
-        raise NotFound(_("Invoice %(id)s does not exist.", id=invoice_id))
-    return invoice
+    return get_or_not_found(Invoice, invoice_id, _l("Invoice %(id)s does not exist.", id=invoice_id))
 
 
 def invoice_query(filters: dict[str, Any]) -> Select:

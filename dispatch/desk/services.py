@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -14,7 +15,7 @@ from dispatch.customers.models import Asset, Customer, Site
 from dispatch.dbtypes import utcnow
 from dispatch.desk.models import SlaPolicy, Ticket, TicketMessage, TicketStatus
 from dispatch.enums import Channel, MessageKind, Priority, StatusCategory
-from dispatch.errors import Invalid, NotFound
+from dispatch.errors import Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 
 REFERENCE_PREFIX = "T"
@@ -89,10 +90,7 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
 
 def get_ticket(ticket_id: int) -> Ticket:
     """The ticket, or NotFound."""
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None:
-        raise NotFound(_("Ticket %(id)s does not exist.", id=ticket_id))
-    return ticket
+    return get_or_not_found(Ticket, ticket_id, _l("Ticket %(id)s does not exist.", id=ticket_id))
 
 
 def ticket_query(filters: dict[str, Any]) -> Select:

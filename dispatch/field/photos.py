@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dispatch import audit, tasks
 from dispatch.auth.models import User
 from dispatch.dbtypes import utcnow
 from dispatch.enums import PhotoStatus, Role
-from dispatch.errors import Conflict, Invalid, NotFound, TooLarge
+from dispatch.errors import Conflict, Invalid, NotFound, TooLarge, get_or_not_found
 from dispatch.extensions import db
 from dispatch.field import images
 from dispatch.field.models import Photo
@@ -82,9 +83,7 @@ def process(photo_id: int) -> None:
 
 def photo_for(user: User, photo_id: int) -> Photo:
     """The photo if ``user`` may see it: staff see all, a technician only those of their own jobs."""
-    photo = db.session.get(Photo, photo_id)
-    if photo is None:
-        raise NotFound(_("Photo %(id)s does not exist.", id=photo_id))
+    photo = get_or_not_found(Photo, photo_id, _l("Photo %(id)s does not exist.", id=photo_id))
     if user.role == Role.TECHNICIAN:
         try:
             scheduling.job_for(user, photo.job_id)

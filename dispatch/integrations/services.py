@@ -6,12 +6,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from dispatch import audit
 from dispatch.dbtypes import utcnow
 from dispatch.enums import DeliveryStatus
-from dispatch.errors import Invalid, NotFound
+from dispatch.errors import Invalid, get_or_not_found
 from dispatch.extensions import db
 from dispatch.integrations import webhooks
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
@@ -90,10 +91,7 @@ def renew_secret(endpoint: WebhookEndpoint, actor_id: int | None) -> str:
 
 def get_endpoint(endpoint_id: int) -> WebhookEndpoint:
     """The endpoint, or NotFound."""
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
-        raise NotFound(_("Webhook endpoint %(id)s does not exist.", id=endpoint_id))
-    return endpoint
+    return get_or_not_found(WebhookEndpoint, endpoint_id, _l("Webhook endpoint %(id)s does not exist.", id=endpoint_id))
 
 
 def endpoint_query() -> Select:
@@ -111,10 +109,8 @@ def delivery_query(endpoint_id: int, status: DeliveryStatus | str | None = None)
 
 def get_delivery(delivery_id: int) -> WebhookDelivery:
     """The delivery, or NotFound."""
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None:
-        raise NotFound(_("Webhook delivery %(id)s does not exist.", id=delivery_id))
-    return delivery
+    return get_or_not_found(WebhookDelivery, delivery_id,
+                            _l("Webhook delivery %(id)s does not exist.", id=delivery_id))
 
 
 def redeliver(delivery: WebhookDelivery, actor_id: int | None) -> WebhookDelivery:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from geopy.distance import geodesic
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -20,7 +21,7 @@ from dispatch.customers.models import Asset, Site
 from dispatch.dbtypes import utcnow
 from dispatch.desk.models import Ticket
 from dispatch.enums import JobKind, JobStatus, Role
-from dispatch.errors import Conflict, Invalid, NotFound
+from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, TechnicianProfile
 
@@ -88,10 +89,7 @@ def create_job(ticket: Ticket, data: dict[str, Any], actor_id: int | None = None
 
 def get_job(job_id: int) -> Job:
     """The job, or NotFound."""
-    job = db.session.get(Job, job_id)
-    if job is None:
-        raise NotFound(_("Job %(id)s does not exist.", id=job_id))
-    return job
+    return get_or_not_found(Job, job_id, _l("Job %(id)s does not exist.", id=job_id))
 
 
 def job_for(user: User, job_id: int) -> Job:

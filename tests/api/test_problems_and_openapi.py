@@ -1,5 +1,6 @@
 """problem+json for every error, CSRF for session-authenticated changes, and the OpenAPI document."""
 
+import pytest
 from sqlalchemy import func, select
 
 from dispatch.customers.models import Customer
@@ -86,3 +87,27 @@ def test_openapi_document_describes_the_contract(client):
     ticket_in = spec["components"]["schemas"]["TicketIn"]
     assert set(ticket_in["required"]) == {"customer_id", "subject", "description"}
     assert "bearer" in spec["components"]["securitySchemes"]
+
+
+NOT_FOUND = [
+    ("customers/999999", "Customer 999999 does not exist.", "Klant 999999 bestaat niet."),
+    ("tickets/999999", "Ticket 999999 does not exist.", "Ticket 999999 bestaat niet."),
+    ("jobs/999999", "Job 999999 does not exist.", "Opdracht 999999 bestaat niet."),
+    ("invoices/999999", "Invoice 999999 does not exist.", "Factuur 999999 bestaat niet."),
+    ("credit-notes/999999", "Credit note 999999 does not exist.", "Creditnota 999999 bestaat niet."),
+    ("webhooks/999999", "Webhook endpoint 999999 does not exist.", "Webhook-endpoint 999999 bestaat niet."),
+    ("photos/999999", "Photo 999999 does not exist.", "Foto 999999 bestaat niet."),
+]
+
+
+@pytest.mark.parametrize(("language", "column"), [("en", 1), ("nl", 2)])
+def test_unknown_objects_are_404_in_the_users_language(api, make, language, column):
+    client = api.as_user(make.user("admin", language=language))
+    for row in NOT_FOUND:
+        response = client.get(row[0])
+        assert response.status_code == 404 and response.mimetype == "application/problem+json", row[0]
+        assert response.json["detail"] == row[column]
+    redelivered = client.post("webhooks/deliveries/999999/redeliver")
+    assert redelivered.status_code == 404
+    assert redelivered.json["detail"] == ("Webhook delivery 999999 does not exist.",
+                                          "Webhook-verzending 999999 bestaat niet.")[column - 1]
