@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from dispatch.auth.models import ApiToken
 from dispatch.auth.services import issue_token
+from dispatch.enums import Role
 from dispatch.extensions import db
 from tests.support.factories import PASSWORD
 
@@ -83,3 +85,12 @@ def test_login_attempts_are_rate_limited(app, client, make):
 def test_me_needs_authentication(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401 and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_signs_in_and_reads_itself(client, make, role):
+    user = make.user(role)
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}).json["token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert (me.json["id"], me.json["role"]) == (user.id, role.value)

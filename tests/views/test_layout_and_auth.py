@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from dispatch.auth.models import User
+from dispatch.enums import Role
 from dispatch.extensions import db
 from tests.support.csrf import csrf_token_from
 from tests.views.helpers import text_of
@@ -101,6 +102,15 @@ def test_language_switch_is_remembered(pages, client):
     assert response.status_code == 422 and "Unbekannte Sprache." in text_of(response)  # the user chose German
     assert db.session.get(User, user.id).language == "de"
     assert client.post("/language", data={"language": "en"}).status_code == 400
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_may_choose_its_language(pages, client, role):
+    user = pages.login_as(role.value)
+    token = pages.token("/customers")  # a 403 page carries the token too, in its meta tag
+    response = client.post("/language", data={"csrf_token": token, "language": "nl"})
+    assert response.status_code == 303
+    assert db.session.get(User, user.id).language == "nl"
 
 
 def test_anonymous_language_links_keep_the_query(client):
