@@ -25,6 +25,9 @@ bp = Blueprint("integrations", __name__, url_prefix="/admin/webhooks")
 PAGE_SIZE = 25
 EVENT_LABELS = {webhooks.JOB_CLOSED: _l("Job closed"), webhooks.INVOICE_APPROVED: _l("Invoice approved"),
                 webhooks.INVOICE_PAID: _l("Invoice paid")}
+# A delivery is pending, done or failed; it is never marked running (models.WebhookDelivery).
+STATUS_LABELS = {DeliveryStatus.PENDING: _l("Pending"), DeliveryStatus.DONE: _l("Delivered"),
+                 DeliveryStatus.FAILED: _l("Failed")}
 
 
 class EndpointForm(FlaskForm):
@@ -127,9 +130,9 @@ def _endpoint_page(endpoint: WebhookEndpoint, *, secret: str | None = None, form
         form = EndpointForm(formdata=None, data={"url": endpoint.url, "description": endpoint.description,
                                                  "events": endpoint.events, "active": endpoint.active})
     status = request.args.get("status") or ""
-    status = status if status in {s.value for s in DeliveryStatus} else ""
+    status = status if status in STATUS_LABELS else ""
     deliveries = paginate(services.delivery_query(endpoint.id, status or None), sort=WebhookDelivery.created_at,
                           tiebreak=WebhookDelivery.id, cursor=request.args.get("cursor"), limit=PAGE_SIZE)
     return render_template("integrations/endpoint.html", endpoint=endpoint, secret=secret, form=form,
                            deliveries=deliveries, status=status, action_form=ActionForm(formdata=None),
-                           event_labels=EVENT_LABELS, statuses=list(DeliveryStatus))
+                           event_labels=EVENT_LABELS, status_labels=STATUS_LABELS)
