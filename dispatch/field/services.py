@@ -265,11 +265,7 @@ def receipt_content(job: Job, signature: Signature | None = None) -> dict[str, A
     Everything in it is frozen once signed, so it hashes the same before and after completion.
     """
     signature = signature or signature_of(job.id)
-    entries = db.session.scalars(select(TimeEntry).where(TimeEntry.job_id == job.id)
-                                 .order_by(TimeEntry.started_at, TimeEntry.id)).all()
-    parts = db.session.scalars(
-        select(PartUsage).where(PartUsage.job_id == job.id).options(selectinload(PartUsage.product))
-        .order_by(PartUsage.id)).all()
+    entries, parts = _time_entries(job.id), _parts(job.id)
     photos_count = db.session.scalar(select(func.count(Photo.id)).where(Photo.job_id == job.id))
     asset = job.asset
     totals = {"work": 0, "travel": 0}
@@ -297,6 +293,18 @@ def receipt_content(job: Job, signature: Signature | None = None) -> dict[str, A
     }
 
 
+def _time_entries(job_id: int) -> list[TimeEntry]:
+    """A job's time entries, oldest first: the order of the receipt and the job page."""
+    return list(db.session.scalars(select(TimeEntry).where(TimeEntry.job_id == job_id)
+                                   .order_by(TimeEntry.started_at, TimeEntry.id)))
+
+
+def _parts(job_id: int) -> list[PartUsage]:
+    """A job's parts with their products, in the order they were used."""
+    return list(db.session.scalars(select(PartUsage).where(PartUsage.job_id == job_id)
+                                   .options(selectinload(PartUsage.product)).order_by(PartUsage.id)))
+
+
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of ``content``: sorted keys, no spaces, UTF-8."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -319,10 +327,8 @@ def job_evidence(job_id: int) -> JobEvidence:
     from dispatch.field.notes import notes_of  # notes.py builds on this module's rules
 
     return JobEvidence(
-        time_entries=list(db.session.scalars(select(TimeEntry).where(TimeEntry.job_id == job_id)
-                                             .order_by(TimeEntry.started_at, TimeEntry.id))),
-        parts=list(db.session.scalars(select(PartUsage).where(PartUsage.job_id == job_id)
-                                      .options(selectinload(PartUsage.product)).order_by(PartUsage.id))),
+        time_entries=_time_entries(job_id),
+        parts=_parts(job_id),
         photos=list(db.session.scalars(select(Photo).where(Photo.job_id == job_id).order_by(Photo.id))),
         signature=signature_of(job_id),
         notes=notes_of(job_id),
