@@ -98,13 +98,58 @@ def test_the_delivery_log_and_redelivery(api, make):
     assert count(WebhookDelivery) == 2
 
 
-@pytest.mark.parametrize(("role", "expected"), [(Role.AGENT, 403), (Role.BILLING, 403), (Role.TECHNICIAN, 404)])
+def stored() -> tuple[list[tuple], list[int]]:
+    """What the webhook API changes: each endpoint's settings and secret salt, and which deliveries exist."""
+    db.session.expire_all()
+    endpoints = [(item.url, item.description, item.events, item.active, item.secret_salt)
+                 for item in db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id))]
+    return endpoints, [delivery.id for delivery in deliveries()]
+
+
+def test_bad_requests_on_an_endpoint_change_nothing(api, make):
+    admin = api.as_user(make.user(Role.ADMIN))
+    target, _ = endpoint(dead_url(), description="ERP")
+    emit()
+    [delivery] = deliveries()
+    before = stored()
+    for change, field in (({"events": []}, "events"), ({"events": ["invoice.deleted"]}, "events"),
+                          ({"active": "maybe"}, "active"), ({"url": "x" * 2001}, "url"), ({"colour": "red"}, "colour")):
+        response = admin.client.patch(f"/api/v1/webhooks/{target.id}", json=change, headers=admin._headers(None))
+        assert response.status_code == 422 and field in {name.split(".")[0] for name in response.json["errors"]}, change
+    broken = admin.client.patch(f"/api/v1/webhooks/{target.id}", data="{", content_type="application/json",
+                                headers=admin._headers(None))
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    missing = admin.client.patch("/api/v1/webhooks/999999", json={"active": False}, headers=admin._headers(None))
+    assert missing.status_code == 404
+    assert admin.post("webhooks/999999/secret").status_code == 404
+    assert admin.get("webhooks/999999/deliveries").status_code == 404
+    assert stored() == before
+
+    db.session.get(WebhookEndpoint, target.id).active = False
+    db.session.commit()
+    before = stored()
+    refused = admin.post(f"webhooks/deliveries/{delivery.id}/redeliver")
+    assert refused.status_code == 422 and "active" in refused.json["errors"]
+    assert stored() == before
+
+
+@pytest.mark.parametrize(("role", "expected"), [(None, 401), (Role.AGENT, 403), (Role.BILLING, 403),
+                                                (Role.TECHNICIAN, 404)])
 def test_only_admins_reach_webhooks(api, make, role, expected):
-    client = api.as_user(make.user(role))
-    target, _ = endpoint("https://erp.example.com/hooks")
+    client = api.as_user(make.user(role)) if role else api
+    target, _ = endpoint(dead_url())
+    emit()
+    [delivery] = deliveries()
+    before = stored()
     assert client.get("webhooks").status_code == expected
+    assert client.get(f"webhooks/{target.id}").status_code == expected
     assert client.get(f"webhooks/{target.id}/deliveries").status_code == expected
     created = client.post("webhooks", {"url": "https://evil.example.com", "events": ["job.closed"]})
     assert created.status_code == expected
+    changed = client.client.patch(f"/api/v1/webhooks/{target.id}", json={"url": "https://evil.example.com"},
+                                  headers=client._headers(None))
+    assert changed.status_code == expected
     assert client.post(f"webhooks/{target.id}/secret").status_code == expected
+    assert client.post(f"webhooks/deliveries/{delivery.id}/redeliver").status_code == expected
     assert count(WebhookEndpoint) == 1
+    assert stored() == before
