@@ -198,14 +198,12 @@ class Suggestion:
 
 def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> list[Suggestion]:
     """Technicians ranked for ``job``: skills and availability first, then distance and load."""
-    start = start or _next_working_morning()
+    start = start or next_working_morning()
     end = start + timedelta(minutes=job.duration_minutes)
     site = db.session.get(Site, job.site_id)
-    technicians = db.session.scalars(
-        select(User).where(User.role == Role.TECHNICIAN, User.active.is_(True)).order_by(User.name)
-    ).all()
+    candidates = technicians()
     profiles = {p.user_id: p for p in db.session.scalars(
-        select(TechnicianProfile).where(TechnicianProfile.user_id.in_([t.id for t in technicians])))}
+        select(TechnicianProfile).where(TechnicianProfile.user_id.in_([t.id for t in candidates])))}
     day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
     load = dict(db.session.execute(
         select(Job.technician_id, func.count()).where(
@@ -218,7 +216,7 @@ def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> lis
     absent = set(db.session.scalars(
         select(Absence.technician_id).where(Absence.starts_at < end, Absence.ends_at > start)))
     ranked: list[Suggestion] = []
-    for technician in technicians:
+    for technician in candidates:
         profile = profiles.get(technician.id)
         skills = set(profile.skills if profile else [])
         missing = sorted(set(job.required_skills) - skills)
@@ -245,7 +243,8 @@ def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> lis
     return ranked[:limit]
 
 
-def _next_working_morning() -> datetime:
+def next_working_morning() -> datetime:
+    """9:00 in the company's zone on the next weekday after today, in UTC."""
     zone = company_zone()
     day = (utcnow().astimezone(zone) + timedelta(days=1)).date()
     while day.weekday() >= 5:

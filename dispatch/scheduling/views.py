@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -102,19 +102,16 @@ def _technician_choices() -> list[SelectChoice]:
 
 def _suggestion_start(job: Job) -> datetime:
     """The window to rank suggestions for: the one asked for, the job's own, or the next working morning."""
-    zone = company_zone()
     try:
         day = datetime.strptime(request.args["day"], "%Y-%m-%d").date()
         clock = datetime.strptime(request.args.get("from") or "09:00", "%H:%M").time()
-        return datetime.combine(day, clock, zone).astimezone(UTC)
     except (KeyError, ValueError):
         pass
+    else:
+        return datetime.combine(day, clock, company_zone()).astimezone(UTC)
     if job.scheduled_start is not None and job.scheduled_start > utcnow():
         return job.scheduled_start
-    day = (utcnow().astimezone(zone) + timedelta(days=1)).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(9), zone).astimezone(UTC)
+    return services.next_working_morning()
 
 
 def _job_page(job: Job, form: ScheduleForm, coverage_form: CoverageForm,
