@@ -45,26 +45,39 @@ export function language() {
 export function t(key, params = {}) {
   let message = messages[key] ?? fallback[key] ?? key;
   if (typeof message === "object") {
-    const form = new Intl.PluralRules(lang).select(params.count ?? 0);
+    const form = formatter("PluralRules", lang).select(params.count ?? 0);
     message = message[form] ?? message.other;
   }
   return message.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+const formatters = new Map();
+
+/** An Intl formatter, made once: making one costs far more than using it, and screens format every row. */
+function formatter(kind, forLocale, options = {}) {
+  const key = `${kind} ${forLocale} ${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl[kind](forLocale, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 function format(value, options) {
   if (!value) return "";
-  return new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options }).format(new Date(value));
+  return formatter("DateTimeFormat", locale, { timeZone: TIME_ZONE, ...options }).format(new Date(value));
 }
 
 export const formatTime = (value) => format(value, { hour: "2-digit", minute: "2-digit" });
 export const formatDate = (value) => format(value, { weekday: "long", day: "numeric", month: "long" });
 export const formatDateTime = (value) => format(value, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 /** A calendar date (YYYY-MM-DD, no time zone) in the user's language. */
-export const formatDay = (isoDate) => (isoDate ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`)) : "");
+export const formatDay = (isoDate) => (isoDate ? formatter("DateTimeFormat", locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`)) : "");
 
 /** The calendar day (YYYY-MM-DD) of an instant in the company's zone. */
 export function dayKey(value) {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" })
+  const parts = formatter("DateTimeFormat", "en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" })
     .formatToParts(new Date(value));
   const get = (type) => parts.find((p) => p.type === type).value;
   return `${get("year")}-${get("month")}-${get("day")}`;
@@ -77,5 +90,5 @@ export function formatMinutes(minutes) {
 }
 
 export function formatNumber(value) {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(Number(value));
+  return formatter("NumberFormat", locale, { maximumFractionDigits: 3 }).format(Number(value));
 }
