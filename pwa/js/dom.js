@@ -31,6 +31,29 @@ export function replace(element, ...children) {
   return element;
 }
 
+/**
+ * `work` wrapped so that a burst of calls runs it once, at the next frame. The outbox reports each record
+ * it sends (and the service worker its own), faster than a screen redraws: a redraw per record slowed
+ * sending down. A hidden page gets no frames, so a timer stands in.
+ */
+export function oncePerFrame(work) {
+  let waiting = false;
+  let frame = 0;
+  let timer = 0;
+  const run = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    waiting = false;
+    work();
+  };
+  return () => {
+    if (waiting) return;
+    waiting = true;
+    frame = requestAnimationFrame(run);
+    timer = setTimeout(run, 100);
+  };
+}
+
 let idCounter = 0;
 
 /** A unique id for label/control pairs. */

@@ -1,7 +1,7 @@
 // Start of the technician app: who is signed in, language, screens by URL hash, and when to sync.
 
 import { ApiError } from "./api.js";
-import { announce, h, replace } from "./dom.js";
+import { announce, h, oncePerFrame, replace } from "./dom.js";
 import { pickLanguage, setLanguage, t } from "./i18n.js";
 import * as jobs from "./jobs.js";
 import * as outbox from "./outbox.js";
@@ -46,7 +46,8 @@ function queueScreenWork(work) {
 }
 
 const route = () => queueScreenWork(show);
-const refreshScreen = () => queueScreenWork(() => current?.refresh?.());
+// Once per frame however many changes came: a screen redraw per outbox record slowed sending (bench_sync).
+const refreshScreen = oncePerFrame(() => queueScreenWork(() => current?.refresh?.()));
 
 /** Sync both ways: send the outbox, then fetch the jobs again. */
 async function syncAll({ force = false } = {}) {

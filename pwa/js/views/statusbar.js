@@ -3,7 +3,7 @@
 // (see othersWaiting) so that nobody resets a phone that still holds someone's work.
 
 import { getMeta, setMeta } from "../db.js";
-import { h, replace } from "../dom.js";
+import { h, oncePerFrame, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { user } from "../session.js";
@@ -38,7 +38,7 @@ export function othersNotice(waiting) {
 export function mountStatusBar(root, onSyncNow) {
   let syncing = false;
 
-  async function render() {
+  const render = oncePerFrame(async () => {
     const { unsynced, attention } = await outbox.counts();
     const button = h("button", { type: "button", id: "sync-now", disabled: syncing, onclick: onSyncNow },
       syncing ? t("syncing") : t("sync_now"));
@@ -48,7 +48,7 @@ export function mountStatusBar(root, onSyncNow) {
         unsynced ? t("unsynced", { count: unsynced }) : t("all_synced")),
       attention ? h("a", { class: "attention", href: "#/attention", id: "attention-link" }, t("attention_count", { count: attention })) : null,
       button);
-  }
+  });
 
   outbox.events.addEventListener("change", render);
   outbox.events.addEventListener("syncing", (event) => { syncing = event.detail.active; render(); });
