@@ -115,10 +115,26 @@ def test_other_roles_get_403(client, auth, make, role):
     refused = client.get("/admin/settings")
     assert refused.status_code == 403
     token = csrf_token_from(refused)
+    before = snapshot()
     assert client.post("/admin/settings", data={"csrf_token": token, "minimum_billed_minutes": "1"}).status_code == 403
+    assert _post_logo(client, token).status_code == 403
+    assert snapshot() == before
     assert client.get("/admin/settings/logo.png").status_code == 403
     assert 'href="/admin/settings"' not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
-def test_anonymous_is_sent_to_login(client):
+def test_anonymous_is_sent_to_login(client, make):
+    make.company()
     assert client.get("/admin/settings").status_code == 302
+    token = csrf_token_from(client.get("/login"))
+    before = snapshot()
+    for response in (client.get("/admin/settings/logo.png"), _post_logo(client, token),
+                     client.post("/admin/settings", data={"csrf_token": token, "minimum_billed_minutes": "1"})):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert snapshot() == before
+
+
+def _post_logo(client, token: str):
+    return client.post("/admin/settings/logo", data={
+        "csrf_token": token, "file": FileStorage(io.BytesIO(png()), filename="logo.png")},
+        content_type="multipart/form-data")

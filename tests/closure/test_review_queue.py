@@ -112,7 +112,27 @@ def test_other_roles_may_not_open_the_queue(client, auth, make, flagged, role):
     _, jobs = flagged
     login(auth, make, role)
     assert client.get("/coverage/review").status_code == 403
-    assert client.get(f"/coverage/review/{jobs[0].id}").status_code == 403
+    refused = client.get(f"/coverage/review/{jobs[0].id}")
+    assert refused.status_code == 403
+    _refused_decision(client, jobs[0], csrf_token_from(refused), 403)
+
+
+def test_anonymous_is_sent_to_login_and_decides_nothing(client, flagged):
+    _, jobs = flagged
+    for path in ("/coverage/review", f"/coverage/review/{jobs[0].id}"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    _refused_decision(client, jobs[0], csrf_token_from(client.get("/login")), 302)
+
+
+def _refused_decision(client, job, token: str, status: int) -> None:
+    """A decision posted with a valid CSRF token is refused by role and leaves the job waiting for review."""
+    response = client.post(f"/coverage/review/{job.id}", data={
+        "csrf_token": token, "outcome": "chargeable", "reason": "Not ours to say"})
+    assert response.status_code == status
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == JobStatus.COMPLETED
+    assert closure.current_decision(job.id).outcome == CoverageOutcome.NEEDS_REVIEW
 
 
 def test_admins_may(client, auth, make, flagged):
