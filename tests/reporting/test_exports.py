@@ -134,7 +134,8 @@ def test_who_may_export(api, make, role, expected):
     assert client.get("exports/invoice-lines.csv", query_string=MARCH).status_code == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), [(Role.BILLING, 200), (Role.ADMIN, 200), (Role.AGENT, 403)])
+@pytest.mark.parametrize(("role", "expected"), [(Role.BILLING, 200), (Role.ADMIN, 200), (Role.AGENT, 403),
+                                                (Role.TECHNICIAN, 403)])
 def test_the_exports_page_links_the_files(client, auth, make, role, expected):
     make.user(role, email="clerk@example.com")
     auth.login("clerk@example.com")
@@ -144,3 +145,14 @@ def test_the_exports_page_links_the_files(client, auth, make, role, expected):
         page = response.get_data(as_text=True)
         assert "/api/v1/exports/invoices.csv?" in page and "style=standard" in page
         assert "/api/v1/exports/invoice-lines.csv?" in page
+
+
+def test_the_exports_page_shows_a_wrong_period_on_its_field(client, auth, make):
+    make.user(Role.BILLING, email="clerk@example.com")
+    auth.login("clerk@example.com")
+    response = client.get("/reports/exports?from=2026-04-01&to=2026-03-31")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "The last day comes before the first day." in page
+    assert "/api/v1/exports/invoices.csv?" not in page
+    assert client.get("/reports/exports?from=31-03-2026&to=2026-03-31").status_code == 422
+    assert client.get("/reports/exports").status_code == 200  # last month by default
