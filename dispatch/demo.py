@@ -194,10 +194,11 @@ def _contracts(customer_by_key: dict[str, Customer], assets: dict[str, list[Asse
     }, actor_id)
 
 
-def _work_day(profile: TechnicianProfile, first: date) -> date:
+def _work_day(profile: TechnicianProfile, first: date, step: int = 1) -> date:
+    """The technician's first working day from ``first`` on (or back, with ``step=-1``)."""
     day = first
     while not profile.working_hours.get(scheduling.WEEKDAYS[day.weekday()]):
-        day += timedelta(days=1)
+        day += timedelta(days=step)
     return day
 
 
@@ -235,13 +236,6 @@ def _local_start(profile: TechnicianProfile, day: date, hour: int, minute: int, 
     return datetime.combine(day, local, zone).astimezone(ZoneInfo("UTC"))
 
 
-def _previous_work_day(profile: TechnicianProfile, today: date) -> date:
-    day = today - timedelta(days=1)
-    while not profile.working_hours.get(scheduling.WEEKDAYS[day.weekday()]):
-        day -= timedelta(days=1)
-    return day
-
-
 def _completed_jobs(customer_by_key: dict[str, Customer], assets: dict[str, list[Asset]],
                     staff: dict[str, User], today: date, zone: ZoneInfo, agent_id: int) -> None:
     """Visits of the previous working day, done through the technician's services up to completion."""
@@ -251,7 +245,7 @@ def _completed_jobs(customer_by_key: dict[str, Customer], assets: dict[str, list
     for data in COMPLETED:
         technician = staff[data["technician"]]
         profile = scheduling.ensure_technician_profile(technician)
-        start = _local_start(profile, _previous_work_day(profile, today), data["hour"], 0, zone)
+        start = _local_start(profile, _work_day(profile, today - timedelta(days=1), -1), data["hour"], 0, zone)
         ticket = desk.create_ticket({
             "customer_id": customer_by_key[data["customer"]].id, "asset_id": assets[data["customer"]][0].id,
             "priority": data["priority"], "subject": data["subject"], "description": data["description"],
