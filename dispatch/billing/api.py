@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy.orm import selectinload
 
+from dispatch.api.downloads import download
 from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.billing import amounts, credit_notes, issuing, lines, sending, services
@@ -112,10 +112,8 @@ def approve_invoice(invoice_id: int):
 def invoice_pdf(invoice_id: int):
     """The invoice as a PDF."""
     invoice = services.get_invoice(invoice_id)
-    filename = f"{invoice.number or f'draft-{invoice.id}'}.pdf"
-    response = current_app.response_class(services.invoice_pdf(invoice), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return download(services.invoice_pdf(invoice), "application/pdf",
+                    f"{invoice.number or f'draft-{invoice.id}'}.pdf", inline=True)
 
 
 UNIT_CODES = {"enum": list(lines.UNITS), "description": "UN/ECE rec. 20 unit code: HUR hour, C62 piece, ..."}
@@ -318,9 +316,8 @@ def send_credit_note(credit_note_id: int):
 def credit_note_pdf(credit_note_id: int):
     """The credit note as a PDF."""
     note = credit_notes.get_credit_note(credit_note_id)
-    response = current_app.response_class(credit_notes.credit_note_pdf(note), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{note.number or f"credit-note-draft-{note.id}"}.pdf"'
-    return response
+    return download(credit_notes.credit_note_pdf(note), "application/pdf",
+                    f"{note.number or f'credit-note-draft-{note.id}'}.pdf", inline=True)
 
 
 @blp.route("/invoices/<int:invoice_id>/ubl.xml", methods=["GET"])
@@ -331,9 +328,7 @@ def credit_note_pdf(credit_note_id: int):
 def invoice_ubl(invoice_id: int):
     """The approved invoice as a Peppol BIS Billing 3.0 UBL 2.1 XML document."""
     invoice = services.get_invoice(invoice_id)
-    response = current_app.response_class(issuing.invoice_ubl(invoice), mimetype="application/xml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.number}.xml"'
-    return response
+    return download(issuing.invoice_ubl(invoice), "application/xml", f"{invoice.number}.xml")
 
 
 @blp.route("/credit-notes/<int:credit_note_id>/ubl.xml", methods=["GET"])
@@ -344,6 +339,4 @@ def invoice_ubl(invoice_id: int):
 def credit_note_ubl(credit_note_id: int):
     """The approved credit note as a Peppol BIS Billing 3.0 UBL 2.1 XML document."""
     note = credit_notes.get_credit_note(credit_note_id)
-    response = current_app.response_class(issuing.credit_note_ubl(note), mimetype="application/xml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{note.number}.xml"'
-    return response
+    return download(issuing.credit_note_ubl(note), "application/xml", f"{note.number}.xml")

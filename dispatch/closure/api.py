@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.downloads import download
 from dispatch.auth.access import roles_required
 from dispatch.closure import coverage, services
 from dispatch.enums import CoverageOutcome, JobStatus, Role
@@ -69,6 +69,4 @@ def receipt_pdf(job_id: int):
     receipt = services.receipt_for(job.id)
     if receipt is None:
         raise NotFound(_("Job %(number)s has no delivery receipt yet.", number=job.number), code="receipt_not_ready")
-    response = current_app.response_class(storage().read(receipt.pdf_key), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="receipt-{job.number}.pdf"'
-    return response
+    return download(storage().read(receipt.pdf_key), "application/pdf", f"receipt-{job.number}.pdf", inline=True)

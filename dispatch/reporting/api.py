@@ -9,6 +9,7 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.downloads import download
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
 from dispatch.reporting import csvfile, exports, hours
@@ -68,15 +69,9 @@ class HoursReportOut(Schema):
     totals = fields.Nested(HoursTotalsOut)
 
 
-def csv_response(chunks: Iterator[bytes], filename: str) -> Response:
-    """A streamed CSV download."""
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _csv(header: list[str], rows: Iterable[Any], style: str, filename: str) -> Response:
-    return csv_response(csvfile.stream(header, rows, csvfile.STYLES[style]), filename)
+    """A streamed CSV download."""
+    return download(stream_with_context(csvfile.stream(header, rows, csvfile.STYLES[style])), "text/csv", filename)
 
 
 @blp.route("/reports/hours", methods=["GET"])
