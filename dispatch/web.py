@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,13 +32,20 @@ START_PAGE = {
     Role.BILLING: "billing.invoices",
 }
 
-# Back-office blueprints whose HTML gets this strict content security policy (the PWA's are left alone).
+# Back-office blueprints whose HTML gets the strict content security policy below (the technician app's page
+# gets the same policy with its map tile server added: field/views.py).
 BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing", "reporting", "integrations",
                          "admin", "closure"})
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+
+
+def content_security_policy(image_sources: Iterable[str] = ()) -> str:
+    """The strict policy of our HTML pages; ``image_sources`` are further origins of images (map tiles)."""
+    images = " ".join(["'self'", *image_sources, "data:", "blob:"])
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 @home.get("/")

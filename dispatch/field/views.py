@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request, send_from_directory
 
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
-from dispatch.web import CONTENT_SECURITY_POLICY
+from dispatch.web import content_security_policy
 
 bp = Blueprint("field", __name__)
 
@@ -70,8 +70,6 @@ def _shell_policy(response: Response) -> Response:
     policy, with the map tile server as an image source."""
     if request.path.startswith("/app/") and response.mimetype == "text/html":
         tile_url = current_app.config["MAP_TILE_URL"]  # empty: no maps
-        policy = CONTENT_SECURITY_POLICY
-        if tile_url:
-            policy = policy.replace("img-src 'self'", f"img-src 'self' {tile_source(tile_url)}", 1)
+        policy = content_security_policy([tile_source(tile_url)] if tile_url else [])
         response.headers.setdefault("Content-Security-Policy", policy)
     return response
