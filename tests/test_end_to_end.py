@@ -5,17 +5,13 @@ from decimal import Decimal
 from io import BytesIO
 
 from PIL import Image
-from pypdf import PdfReader
 
 from dispatch.dbtypes import utcnow
 from tests.field.support import data_url, photo_jpeg, signature_png, stroke_points
 from tests.support.factories import next_weekday_at
+from tests.support.pdf import pdf_text
 from tests.support.tasks import wait_for_tasks
 from tests.support.uploads import multipart
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def test_call_to_approved_invoice(api, make, mail_server):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from io import BytesIO
 
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from dispatch.audit import AuditEvent, events_for
@@ -21,6 +19,7 @@ from dispatch.mail import OutboxMail
 from dispatch.scheduling.models import Job
 from dispatch.storage import storage
 from tests.closure.helpers import signed_job
+from tests.support.pdf import pdf_text
 from tests.support.tasks import wait_for_tasks
 
 EXPIRED = date.today() - timedelta(days=10)
@@ -29,10 +28,6 @@ EXPIRED = date.today() - timedelta(days=10)
 def counts() -> dict[str, int]:
     models = (Invoice, InvoiceLine, CoverageDecision, DeliveryReceipt, OutboxMail, AuditEvent)
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def test_chargeable_job_is_closed_with_receipt_mail_and_exact_draft(make, mail_server):
