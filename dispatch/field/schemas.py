@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from dispatch.customers.schemas import AssetOut, SiteOut
 from dispatch.enums import JobKind, JobStatus, PhotoStatus, Priority, TechnicianFlag, TimeKind
-from dispatch.scheduling.schemas import CoverageBrief, CustomerBrief
+from dispatch.scheduling.schemas import CoverageBrief, CustomerBrief, JobFields
 from dispatch.schemas import Money, Text
 
 MAX_QUANTITY = Decimal(10000)
@@ -228,21 +228,11 @@ class TicketBrief(Schema):
     priority = fields.Enum(Priority, by_value=True)
 
 
-class AgendaJobOut(Schema):
-    """One job of the technician's agenda with everything needed on site (and offline)."""
+class AgendaJobOut(JobFields):
+    """One job of the technician's agenda (an ``agenda.AgendaItem``) with everything needed on site (and
+    offline): the job's own fields, read from ``item.job``, and its context, read from the item."""
 
-    id = fields.Integer(attribute="job.id")
-    number = fields.String(attribute="job.number")
-    kind = fields.Enum(JobKind, by_value=True, attribute="job.kind")
-    status = fields.Enum(JobStatus, by_value=True, attribute="job.status")
     status_changed_at = fields.AwareDateTime(attribute="job.status_changed_at")
-    scheduled_start = fields.AwareDateTime(attribute="job.scheduled_start")
-    scheduled_end = fields.AwareDateTime(attribute="job.scheduled_end")
-    duration_minutes = fields.Integer(attribute="job.duration_minutes")
-    required_skills = fields.List(fields.String(), attribute="job.required_skills")
-    instructions = fields.String(attribute="job.instructions")
-    summary = fields.String(attribute="job.summary")
-    completed_at = fields.AwareDateTime(attribute="job.completed_at")
     customer = fields.Nested(CustomerBrief, attribute="job.site.customer")
     site = fields.Nested(FieldSiteOut, attribute="job.site")
     asset = fields.Nested(FieldAssetOut, allow_none=True)
@@ -255,6 +245,10 @@ class AgendaJobOut(Schema):
     signed = fields.Function(lambda item: item.signature is not None)
     signature = fields.Nested(SignatureOut, allow_none=True)
     coverage = fields.Nested(CoverageBrief, allow_none=True)
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """Marshmallow's hook: a field inherited from JobFields reads the item's job."""
+        return super().get_attribute(obj.job if attr in JobFields._declared_fields else obj, attr, default)
 
 
 class AgendaOut(Schema):

@@ -49,14 +49,13 @@ class CoverageBrief(Schema):
     decided_at = fields.AwareDateTime()
 
 
-class JobOut(Schema):
+class JobFields(Schema):
+    """What every representation of a job says about the job itself (its detail, the technician's agenda)."""
+
     id = fields.Integer()
     number = fields.String()
     kind = fields.Enum(JobKind, by_value=True)
     status = fields.Enum(JobStatus, by_value=True)
-    ticket_id = fields.Integer()
-    ticket_reference = fields.Function(lambda job: job.ticket.reference)
-    technician_id = fields.Integer()
     scheduled_start = fields.AwareDateTime()
     scheduled_end = fields.AwareDateTime()
     duration_minutes = fields.Integer()
@@ -64,6 +63,12 @@ class JobOut(Schema):
     instructions = fields.String()
     summary = fields.String()
     completed_at = fields.AwareDateTime()
+
+
+class JobOut(JobFields):
+    ticket_id = fields.Integer()
+    ticket_reference = fields.Function(lambda job: job.ticket.reference)
+    technician_id = fields.Integer()
     closed_at = fields.AwareDateTime()
     customer = fields.Function(lambda job: CustomerBrief().dump(job.site.customer))
     site = fields.Nested(SiteOut)
