@@ -15,8 +15,6 @@ from dispatch.errors import DomainError
 from dispatch.extensions import csrf, db
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Endpoints whose responses must not be stored for replay (they carry a secret).
-NOT_REPLAYABLE = frozenset({"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret"})
 
 
 class DispatchApi(Api):
@@ -78,7 +76,7 @@ def _before_api_request() -> Response | None:
         return None
     if not authenticated_by_token():
         csrf.protect()
-    if request.method == "POST" and request.endpoint not in NOT_REPLAYABLE:
+    if request.method == "POST" and idempotency.replayable():
         return idempotency.begin(current_user.id)
     return None
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import Response, current_app, g, request
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, delete, select
@@ -24,6 +26,21 @@ from dispatch.extensions import db
 KEEP_FOR = timedelta(days=45)  # technicians can be offline for days; DESIGN asks for 30 at least
 RUNNING_TIMEOUT = timedelta(minutes=5)
 MAX_KEY_LENGTH = 200
+
+
+View = TypeVar("View", bound=Callable)
+
+
+def not_replayable(view: View) -> View:
+    """Mark an API view whose answer carries a secret: its POSTs are never stored for replay."""
+    view.not_replayable = True
+    return view
+
+
+def replayable() -> bool:
+    """Whether the current request's view may have its answer stored (see ``not_replayable``)."""
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "not_replayable", False)
 
 
 class IdempotencyRecord(db.Model):

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.idempotency import not_replayable
 from dispatch.auth.access import STAFF, roles_required
 from dispatch.auth.services import authenticate, issue_token
 from dispatch.enums import Role
@@ -58,6 +59,7 @@ def _login_limit() -> str:
 
 
 @blp.route("/auth/token", methods=["POST"])
+@not_replayable
 @limiter.limit(_login_limit)
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenOut)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from dispatch.api.idempotency import not_replayable
 from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.enums import DeliveryStatus, Role
@@ -99,6 +100,7 @@ def list_endpoints(args: dict):
 
 
 @blp.route("/webhooks", methods=["POST"])
+@not_replayable
 @roles_required(Role.ADMIN)
 @blp.arguments(EndpointIn)
 @blp.response(201, EndpointCreated)
@@ -125,6 +127,7 @@ def update_endpoint(data: dict, endpoint_id: int):
 
 
 @blp.route("/webhooks/<int:endpoint_id>/secret", methods=["POST"])
+@not_replayable
 @roles_required(Role.ADMIN)
 @blp.response(200, SecretOut)
 def renew_secret(endpoint_id: int):

@@ -8,6 +8,7 @@ from dispatch.api.idempotency import IdempotencyRecord, purge_expired, request_f
 from dispatch.customers.models import Customer
 from dispatch.dbtypes import utcnow
 from dispatch.extensions import db
+from tests.support.factories import PASSWORD
 
 BODY = {"name": "Bakker", "address": {"street": "Markt 1", "postal_code": "5611 EB", "city": "Eindhoven",
                                       "country": "NL"}}
@@ -119,3 +120,17 @@ def test_keys_are_kept_thirty_days_at_least_then_purged(api, make):
     record.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert purge_expired() == 1
+
+
+def test_answers_carrying_a_secret_are_never_stored(app, api, make):
+    """Token, new webhook endpoint and renewed secret: marked not_replayable, so no key row holds the secret."""
+    marked = {name for name, view in app.view_functions.items() if getattr(view, "not_replayable", False)}
+    assert marked == {"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret"}
+    admin = api.as_user(make.user("admin"))
+    created = admin.post("webhooks", {"url": "https://erp.example.com/hooks", "events": ["job.closed"]},
+                         idempotency_key="secret-1")
+    renewed = admin.post(f"webhooks/{created.json['id']}/secret", idempotency_key="secret-2")
+    token = admin.post("auth/token", {"email": make.user("agent").email, "password": PASSWORD},
+                       idempotency_key="secret-3")
+    assert (created.status_code, renewed.status_code) == (201, 200) and token.status_code == 201
+    assert count(IdempotencyRecord) == 0
