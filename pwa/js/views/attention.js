@@ -5,8 +5,7 @@ import { getAll } from "../db.js";
 import { h, replace } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
-import { problemLines } from "./common.js";
-import { busy } from "./work.js";
+import { busy, problemLines } from "./common.js";
 
 function describe(record, jobs) {
   const job = jobs.get(record.jobId);

@@ -1,6 +1,7 @@
-// Small pieces shared by the screens: status and sync chips, the server's problem as text.
+// Small pieces shared by the screens: status and sync chips, the server's problem as text, and the job
+// page's sections, item lists and forms.
 
-import { h } from "../dom.js";
+import { announce, h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 
 /** Hours, parts and photos can no longer change: the job is finished, or the customer signed for them. */
@@ -33,4 +34,50 @@ export function problemLines(problem) {
 export function problemBlock(item) {
   if (item.state !== "attention") return null;
   return h("div", { class: "problem" }, problemLines(item.problem).map((line) => h("p", { class: "error" }, line)));
+}
+
+/** Run an action from a button: disabled meanwhile, errors shown. */
+export async function busy(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } catch (error) {
+    console.error(error);
+    announce(t("error_saving"), "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A job page section: `<section id="section-{id}">` titled by its `<h2 id="h-{id}">`, then `children`. */
+export function section(id, title, ...children) {
+  return h("section", { class: "section", "aria-labelledby": `h-${id}`, id: `section-${id}` },
+    h("h2", { id: `h-${id}` }, title), children);
+}
+
+/** Fill `list` with one `<li data-key>` per item, drawn by `content(item, index)`; else the `empty` line. */
+export function showItems(list, items, content, empty = null) {
+  replace(list, items.length
+    ? items.map((item, index) => h("li", { dataset: { key: item.key || item.id } }, content(item, index)))
+    : empty && h("li", { class: "hint" }, empty));
+}
+
+/**
+ * A form of the job page: `fields`, an error line and the `button`. On submit `check()` returns what is
+ * wrong, if anything; else `save()` records it (the button busy meanwhile) and the technician is told.
+ */
+export function saveForm({ id, button, buttonId }, fields, check, save) {
+  const error = h("p", { class: "error", role: "alert" });
+  const submit = h("button", { type: "submit", class: "primary", id: buttonId }, button);
+  const form = h("form", { id, novalidate: true }, fields, error, submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    error.textContent = check() || "";
+    if (error.textContent) return;
+    busy(submit, async () => {
+      await save();
+      announce(t("saved_will_sync"));
+    });
+  });
+  return form;
 }

@@ -4,7 +4,7 @@
 import { h, replace } from "../dom.js";
 import { dayKey, formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
-import { statusChip } from "./common.js";
+import { section, statusChip } from "./common.js";
 import { siteMap } from "./map.js";
 import { notesSection } from "./notes.js";
 import { partsSection } from "./parts.js";
@@ -43,16 +43,14 @@ function header(job) {
 
 function customer(job) {
   const c = job.customer || {};
-  return h("section", { class: "section", "aria-labelledby": "h-customer" },
-    h("h2", { id: "h-customer" }, t("customer")),
+  return section("customer", t("customer"),
     h("p", { class: "who" }, c.name || ""),
     c.phone ? h("a", { class: "button", href: `tel:${c.phone.replace(/[^+\d]/g, "")}`, id: "call-customer" }, `${t("call")} ${c.phone}`) : null);
 }
 
 function site(job, map) {
   const s = job.site || {};
-  return h("section", { class: "section", "aria-labelledby": "h-site" },
-    h("h2", { id: "h-site" }, t("address")),
+  return section("site", t("address"),
     h("p", {}, s.street || "", h("br"), [s.postal_code, s.city].filter(Boolean).join(" ")),
     s.access_notes ? h("p", { class: "hint" }, s.access_notes) : null,
     map.element,
@@ -61,8 +59,7 @@ function site(job, map) {
 
 function asset(job) {
   const a = job.asset;
-  return h("section", { class: "section", "aria-labelledby": "h-asset" },
-    h("h2", { id: "h-asset" }, t("asset")),
+  return section("asset", t("asset"),
     a ? facts([
       [t("product"), a.product], [t("model"), a.model], [t("serial_number"), a.serial_number],
       [t("parts_warranty"), warranty(a.parts_warranty_until)], [t("labour_warranty"), warranty(a.labour_warranty_until)],
@@ -72,8 +69,7 @@ function asset(job) {
 function ticket(job) {
   const description = job.ticket?.description ?? job.ticket_description;
   const subject = job.ticket?.subject ?? job.ticket_subject;
-  return h("section", { class: "section", "aria-labelledby": "h-ticket" },
-    h("h2", { id: "h-ticket" }, t("problem")),
+  return section("ticket", t("problem"),
     subject ? h("h3", {}, subject) : null,
     description ? h("p", { class: "prewrap" }, description) : null,
     h("p", { class: "hint" }, job.ticket_reference || job.ticket?.reference || ""),
@@ -82,8 +78,7 @@ function ticket(job) {
 
 function history(job) {
   const visits = job.earlier_visits || job.visits || [];
-  return h("section", { class: "section", "aria-labelledby": "h-history" },
-    h("h2", { id: "h-history" }, t("earlier_visits")),
+  return section("history", t("earlier_visits"),
     visits.length ? h("ul", { class: "items" }, visits.map((v) => h("li", {},
       h("strong", {}, formatDateTime(v.completed_at || v.scheduled_start || v.date)),
       ` ${v.number || ""} `, v.kind ? t(`kind_${v.kind}`) : "", v.summary ? h("div", {}, v.summary) : null)))

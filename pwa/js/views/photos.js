@@ -1,11 +1,11 @@
 // Job page section: take photos (downscaled on the phone), see them with their upload progress.
 
 import * as actions from "../actions.js";
-import { announce, field, h, replace } from "../dom.js";
+import { announce, field, h } from "../dom.js";
 import { t } from "../i18n.js";
 import * as outbox from "../outbox.js";
 import { objectUrl, prepare } from "../photos.js";
-import { isLocked, problemBlock, stateChip } from "./common.js";
+import { isLocked, problemBlock, section, showItems, stateChip } from "./common.js";
 
 /** Photos of the job, the camera button and a caption for the next photo. */
 export function photosSection(initial) {
@@ -35,8 +35,7 @@ export function photosSection(initial) {
   });
   const form = isLocked(initial) ? null
     : h("div", { id: "photo-form" }, field(t("caption_optional"), caption), input, h("div", { class: "actions" }, camera), status);
-  const element = h("section", { class: "section", "aria-labelledby": "h-photos", id: "section-photos" },
-    h("h2", { id: "h-photos" }, t("photos")), list, form);
+  const element = section("photos", t("photos"), list, form);
 
   function source(photo) {
     if (photo.thumb) {
@@ -47,12 +46,11 @@ export function photosSection(initial) {
   }
 
   function update(job) {
-    replace(list, job.photos.length ? job.photos.map((photo, index) => h("li", { dataset: { key: photo.key || photo.id } },
-      h("figure", {},
-        h("img", { src: source(photo), alt: photo.caption || t("photo_n", { n: index + 1 }), loading: "lazy" }),
-        h("figcaption", {}, photo.caption || "", " ", stateChip(photo.state)),
-        photo.state === "pending" ? h("progress", { max: 100, value: 0, "aria-label": t("upload_progress") }) : null,
-        problemBlock(photo)))) : h("li", { class: "hint" }, t("no_photos")));
+    showItems(list, job.photos, (photo, index) => h("figure", {},
+      h("img", { src: source(photo), alt: photo.caption || t("photo_n", { n: index + 1 }), loading: "lazy" }),
+      h("figcaption", {}, photo.caption || "", " ", stateChip(photo.state)),
+      photo.state === "pending" ? h("progress", { max: 100, value: 0, "aria-label": t("upload_progress") }) : null,
+      problemBlock(photo)), t("no_photos"));
   }
 
   function onProgress(event) {

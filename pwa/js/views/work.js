@@ -4,31 +4,17 @@ import * as actions from "../actions.js";
 import { announce, field, h, replace } from "../dom.js";
 import { formatMinutes, formatTime, t } from "../i18n.js";
 import { runningTimers } from "../jobs.js";
-import { isLocked, problemBlock, stateChip } from "./common.js";
+import { busy, isLocked, problemBlock, saveForm, section, showItems, stateChip } from "./common.js";
 
-/** Run an action from a button: disabled meanwhile, errors shown. */
-export async function busy(button, work) {
-  button.disabled = true;
-  try {
-    await work();
-  } catch (error) {
-    console.error(error);
-    announce(t("error_saving"), "error");
-  } finally {
-    button.disabled = false;
-  }
-}
-
-function section(id, title) {
+/** A section whose content is redrawn as a whole: {element, body}. */
+function redrawnSection(id, title) {
   const body = h("div");
-  const element = h("section", { class: "section", "aria-labelledby": `h-${id}`, id: `section-${id}` },
-    h("h2", { id: `h-${id}` }, title), body);
-  return { element, body };
+  return { element: section(id, title, body), body };
 }
 
 /** Status: en route, on site. */
 export function statusSection(initial) {
-  const { element, body } = section("status", t("status"));
+  const { element, body } = redrawnSection("status", t("status"));
   function update(job) {
     const next = { scheduled: ["en_route", "on_site"], en_route: ["on_site"] }[job.status] || [];
     replace(body,
@@ -73,7 +59,7 @@ async function startTimer(job, kind) {
 
 /** The work/travel timer: shows time since the stored start (so it survives reloads). */
 export function timerSection(initial) {
-  const { element, body } = section("timer", t("timer"));
+  const { element, body } = redrawnSection("timer", t("timer"));
   let tick = null;
   function update(job) {
     clearInterval(tick);
@@ -109,46 +95,40 @@ function timeForm(jobId) {
   const from = h("input", { type: "time", name: "from", required: true });
   const to = h("input", { type: "time", name: "to", required: true });
   const note = h("input", { type: "text", name: "note", maxlength: 500, autocomplete: "off" });
-  const error = h("p", { class: "error", role: "alert" });
-  const submit = h("button", { type: "submit", class: "primary", id: "add-time" }, t("add_time"));
-  const form = h("form", { id: "time-form", novalidate: true },
-    h("h3", {}, t("add_time_title")), field(t("time_kind"), kind), field(t("date"), date),
-    h("div", { class: "row" }, field(t("from"), from), field(t("to"), to)), field(t("note_optional"), note), error,
-    submit);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    const started = new Date(`${date.value}T${from.value}`);
-    const ended = new Date(`${date.value}T${to.value}`);
-    if (!date.value || !from.value || !to.value || Number.isNaN(started.valueOf()) || Number.isNaN(ended.valueOf())) {
-      error.textContent = t("time_required");
-      return;
-    }
-    if (ended <= started) { error.textContent = t("time_end_before_start"); return; }
-    busy(submit, async () => {
+  const started = () => new Date(`${date.value}T${from.value}`);
+  const ended = () => new Date(`${date.value}T${to.value}`);
+  return saveForm({ id: "time-form", button: t("add_time"), buttonId: "add-time" },
+    [h("h3", {}, t("add_time_title")), field(t("time_kind"), kind), field(t("date"), date),
+      h("div", { class: "row" }, field(t("from"), from), field(t("to"), to)), field(t("note_optional"), note)],
+    () => {
+      if (!date.value || !from.value || !to.value || Number.isNaN(started().valueOf()) || Number.isNaN(ended().valueOf())) {
+        return t("time_required");
+      }
+      if (ended() <= started()) return t("time_end_before_start");
+      return null;
+    },
+    async () => {
       await actions.addTimeEntry(jobId, {
-        kind: kind.value, started_at: started.toISOString(), ended_at: ended.toISOString(), note: note.value.trim(),
+        kind: kind.value, started_at: started().toISOString(), ended_at: ended().toISOString(), note: note.value.trim(),
       });
       from.value = ""; to.value = ""; note.value = "";
-      announce(t("saved_will_sync"));
     });
-  });
-  return form;
 }
 
 /** Time entries of the job and the manual entry form. */
 export function timeSection(initial) {
-  const { element, body } = section("time", t("time_entries"));
+  const { element, body } = redrawnSection("time", t("time_entries"));
   const list = h("ul", { class: "items", id: "time-list" });
   const totals = h("p", { id: "time-totals" });
   const form = isLocked(initial) ? null : timeForm(initial.id);
   replace(body, totals, list, form);
   function update(job) {
     replace(totals, t("time_totals", { work: formatMinutes(job.minutes.work), travel: formatMinutes(job.minutes.travel) }));
-    replace(list, job.timeEntries.map((entry) => h("li", { dataset: { key: entry.key || entry.id } },
+    showItems(list, job.timeEntries, (entry) => [
       h("strong", {}, t(`kind_${entry.kind}`)),
       `${formatTime(entry.started_at)}–${formatTime(entry.ended_at)}`,
-      entry.note ? h("span", {}, entry.note) : null, stateChip(entry.state), problemBlock(entry))));
+      entry.note ? h("span", {}, entry.note) : null, stateChip(entry.state), problemBlock(entry),
+    ]);
   }
   update(initial);
   return { element, update };
