@@ -2,17 +2,14 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dispatch.audit import AuditEvent
 from dispatch.customers.models import Asset, Contract, Customer, Site
 from dispatch.extensions import db
+from tests.support.queries import count
 
 ADDRESS = {"street": "Grote Markt 7", "postal_code": "2000", "city": "Antwerpen", "country": "be"}
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_customer_with_address_gets_a_site(api, make):

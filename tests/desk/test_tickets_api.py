@@ -2,15 +2,9 @@
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from dispatch.desk.models import Ticket, TicketMessage
-from dispatch.extensions import db
 from dispatch.numbering import formatted
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.support.queries import count
 
 
 def test_ticket_gets_reference_and_sla_due_from_priority(api, make):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dispatch.api.idempotency import IdempotencyRecord
 from dispatch.enums import DeliveryStatus, Role
@@ -11,10 +11,7 @@ from dispatch.extensions import db
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
 from tests.integrations.helpers import deliveries, emit, endpoint
 from tests.integrations.receiver import Receiver, dead_url
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.support.queries import count
 
 
 def test_admin_registers_an_endpoint_and_sees_the_secret_only_in_that_answer(api, make):

@@ -1,13 +1,19 @@
-"""Counting the SQL statements a piece of work sends, for "constant queries however many rows" checks."""
+"""Counting rows as committed, and the SQL statements a piece of work sends (for "constant queries" checks)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from dispatch.extensions import db
+
+
+def count(model, *where) -> int:
+    """Rows of ``model`` (matching ``where``) in the database, as committed."""
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @contextmanager

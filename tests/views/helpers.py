@@ -1,19 +1,9 @@
-"""Small readers for page tests: row counts and the text of a page."""
+"""Small readers for page tests: the text of a page, and photos and signatures to send."""
 
 from __future__ import annotations
 
 import html
 import re
-
-from sqlalchemy import func, select
-
-from dispatch.extensions import db
-
-
-def count(model) -> int:
-    """Rows of ``model`` in the database, as committed."""
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def text_of(response) -> str:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.numbering import DocumentCounter
+from tests.support.queries import count
 from tests.views.conftest import draft_invoice
-from tests.views.helpers import count, text_of
+from tests.views.helpers import text_of
 
 
 def test_invoice_list_filters_by_status_and_totals_the_selection(pages, client, make):

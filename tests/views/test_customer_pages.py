@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from dispatch.customers.models import Asset
 from dispatch.extensions import db
-from tests.support.queries import statements_for
-from tests.views.helpers import count, text_of
+from tests.support.queries import count, statements_for
+from tests.views.helpers import text_of
 
 
 def test_customer_list_searches_name_email_phone_and_city(pages, client, make):

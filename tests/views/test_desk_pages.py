@@ -10,8 +10,8 @@ from dispatch.customers.models import Asset, Customer
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
-from tests.support.queries import recorded_statements
-from tests.views.helpers import count, text_of
+from tests.support.queries import count, recorded_statements
+from tests.views.helpers import text_of
 
 NEW_CUSTOMER = {
     "customer_mode": "new", "customer-name": "Familie de Vries", "customer-email": "devries@example.nl",

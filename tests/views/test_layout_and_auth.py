@@ -154,7 +154,7 @@ def test_anonymous_posts_go_to_login(client, world):
 ])
 def test_every_form_post_without_csrf_is_400_and_changes_nothing(pages, client, world, path):
     from dispatch.audit import AuditEvent
-    from tests.views.helpers import count
+    from tests.support.queries import count
 
     pages.login_as("admin")
     before = count(AuditEvent)
