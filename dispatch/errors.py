@@ -39,11 +39,6 @@ def get_or_not_found(model: type[Row], ident: Any, message: LazyString) -> Row:
     return row
 
 
-class Forbidden(DomainError):
-    status = 403
-    title = "Forbidden"
-
-
 class Conflict(DomainError):
     """The request clashes with the object's state or with other objects (overlap, wrong status)."""
 

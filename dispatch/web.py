@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal, format_timedelta, get_locale, get_timezone
@@ -71,13 +70,6 @@ def page_blueprints() -> list[Blueprint]:
 
     return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp, reporting_bp,
             integrations_bp, closure_bp, admin_bp]
-
-
-def company_zone() -> ZoneInfo:
-    """The company's time zone, in which pages show and read times."""
-    from dispatch.admin.services import company_zone as zone
-
-    return zone()
 
 
 def form_failed(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from dispatch.admin.services import company_zone
 from dispatch.auth.access import roles_required
 from dispatch.billing import services as billing
 from dispatch.closure import services as closure
@@ -19,7 +20,7 @@ from dispatch.field import services as field
 from dispatch.scheduling import services
 from dispatch.scheduling.forms import UTC, CoverageForm, ScheduleForm, options
 from dispatch.scheduling.models import Job
-from dispatch.web import company_zone, form_failed
+from dispatch.web import form_failed
 
 bp = Blueprint("scheduling", __name__)
 
@@ -80,20 +81,21 @@ def decide_coverage(job_id: int):  # noqa: ANN201
     """An agent's coverage decision on a completed job that needs review; closure bills and closes it."""
     job = services.get_job(job_id)
     form = CoverageForm()
-    conflict = None
+    status = 422
     if form.validate_on_submit():
         try:
             closure.decide_manually(job, form.outcome.data, [form.reason.data], current_user.id,
                                     covers=form.covers.data)
         except Conflict as error:
-            conflict = error
+            # Not the planning's conflict box: the job was decided meanwhile (its form is gone) or is not done.
+            flash(error.detail, "error")
+            status = 409
         except Invalid as error:
             form_failed(form, error)
         else:
             flash(_("Coverage decided; job %(number)s is closed.", number=job.number), "success")
             return redirect(url_for("scheduling.job", job_id=job.id, _anchor="coverage"), 303)
-    status = 409 if conflict is not None else 422
-    return _job_page(job, ScheduleForm(formdata=None), form, conflict=conflict), status
+    return _job_page(job, ScheduleForm(formdata=None), form), status
 
 
 def _technician_choices() -> list[SelectChoice]:
