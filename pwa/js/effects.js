@@ -1,6 +1,7 @@
 // How each kind of outbox action changes the local job record: when it is recorded, when the server
-// accepted it, when it needs attention, and when the technician discards it.
-// A local item carries the outbox record's id as `key` and a `state`: pending | attention | synced.
+// accepted it, and when the technician discards it.
+// A local item carries the outbox record's id as `key`. Whether it waits, was refused or reached the server
+// is not stored on it: its outbox record says so (jobs.js view), and is gone once the server has it.
 
 /** A job record as stored: the server's copy and what this phone changed. */
 export function emptyJob(server) {
@@ -21,7 +22,7 @@ function findItem(job, record) {
 
 /** Record the local change of `record` on `job` (same transaction as the outbox write). */
 export function apply(job, record, extra = {}) {
-  const base = { key: record.id, state: "pending", at: record.createdAt };
+  const base = { key: record.id, at: record.createdAt };
   const body = record.body;
   switch (record.kind) {
     case "status":
@@ -55,8 +56,6 @@ export function apply(job, record, extra = {}) {
 export function ack(job, record, answer) {
   const item = findItem(job, record);
   if (item) {
-    item.state = "synced";
-    delete item.problem;
     if (answer && typeof answer === "object" && answer.id !== undefined) item.serverId = answer.id;
     if (record.kind === "photo" && answer) Object.assign(item, { url: answer.url, thumbnail_url: answer.thumbnail_url });
     if (record.kind === "part" && answer) item.product_name = answer.product_name || answer.name || item.product_name;
@@ -69,22 +68,10 @@ export function ack(job, record, answer) {
   }
 }
 
-/** The server refused `record` (4xx other than auth/CSRF): show it on the item as well. */
-export function attention(job, record, problem) {
-  const item = findItem(job, record);
-  if (item) Object.assign(item, { state: "attention", problem });
-}
-
 /** The technician dropped a refused action: undo its local change. */
 export function discard(job, record) {
   const list = LISTS[record.kind];
   if (list) job.local[list] = (job.local[list] || []).filter((item) => item.key !== record.id);
   else if (record.kind === "signature" && job.local.signature?.key === record.id) job.local.signature = null;
   else if (job.local.status?.key === record.id) job.local.status = null;
-}
-
-/** A refused action goes back in the queue: its item is pending again. */
-export function requeue(job, record) {
-  const item = findItem(job, record);
-  if (item) { item.state = "pending"; delete item.problem; }
 }

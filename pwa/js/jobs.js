@@ -2,7 +2,7 @@
 // merged view of the server's copy with this phone's changes that the screens show.
 
 import { getJson } from "./api.js";
-import { done, get, getAll, setMeta, transaction } from "./db.js";
+import { done, getAll, setMeta, transaction } from "./db.js";
 import { emptyJob, emptyLocal } from "./effects.js";
 import { dayKey } from "./i18n.js";
 
@@ -54,49 +54,67 @@ export async function refresh() {
   return jobs.length;
 }
 
-/** Every stored job, by scheduled start. */
+/** Every stored job's view, by scheduled start. */
 export async function list() {
-  const jobs = await getAll("jobs");
-  return jobs.map(view).sort((a, b) => String(a.scheduled_start).localeCompare(String(b.scheduled_start)));
+  const [stored, records] = await transaction(["jobs", "outbox"], "readonly",
+    (tx) => Promise.all([done(tx.objectStore("jobs").getAll()), done(tx.objectStore("outbox").getAll())]));
+  const queued = new Map(records.map((r) => [r.id, r]));
+  return stored.map((job) => view(job, queued))
+    .sort((a, b) => String(a.scheduled_start).localeCompare(String(b.scheduled_start)));
 }
 
 /** One stored job's view, or null. */
-export async function find(id) {
-  const job = await get("jobs", id);
-  return job ? view(job) : null;
+export function find(id) {
+  return transaction(["jobs", "outbox"], "readonly", async (tx) => {
+    const job = await done(tx.objectStore("jobs").get(id));
+    if (!job) return null;
+    const records = await done(tx.objectStore("outbox").index("jobId").getAll(id));
+    return view(job, new Map(records.map((r) => [r.id, r])));
+  });
 }
 
 function minutesBetween(start, end) {
   return Math.max(0, (new Date(end) - new Date(start)) / 60000);
 }
 
+/**
+ * A local item with its `state`, from its outbox record (`queued`: record id -> record): "pending" or
+ * "attention" (with the server's `problem`) while the record waits, "synced" once the server has it.
+ */
+function withState(item, queued) {
+  const record = queued.get(item.key);
+  return record ? { ...item, state: record.state, problem: record.problem } : { ...item, state: "synced" };
+}
+
 /** Server items that this phone did not send itself, then this phone's own (deduplicated by server id). */
-function mergeList(serverItems, localItems) {
+function mergeList(serverItems, localItems, queued) {
   const own = new Set(localItems.map((i) => i.serverId).filter((id) => id !== undefined));
-  return [...(serverItems || []).filter((i) => !own.has(i.id)).map((i) => ({ ...i, state: "synced" })), ...localItems];
+  return [...(serverItems || []).filter((i) => !own.has(i.id)).map((i) => ({ ...i, state: "synced" })),
+    ...localItems.map((item) => withState(item, queued))];
 }
 
 /**
  * What the screens show: the server's job with this phone's unsent status on top, and its time
- * entries, parts and photos merged with those recorded here.
+ * entries, parts and photos merged with those recorded here; `queued` maps outbox record ids to records.
  */
-export function view(job) {
+function view(job, queued) {
   const { server, local } = job;
-  const status = local.status && local.status.state !== "synced" ? local.status.value : server.status;
-  const timeEntries = mergeList(server.time_entries, local.timeEntries);
-  const parts = mergeList(server.parts, local.parts);
-  const photos = mergeList(server.photos, local.photos);
-  const notes = mergeList(server.notes, local.notes || []);
+  const pendingStatus = local.status && queued.has(local.status.key) ? withState(local.status, queued) : null;
+  const status = pendingStatus ? pendingStatus.value : server.status;
+  const timeEntries = mergeList(server.time_entries, local.timeEntries, queued);
+  const parts = mergeList(server.parts, local.parts, queued);
+  const photos = mergeList(server.photos, local.photos, queued);
+  const notes = mergeList(server.notes, local.notes || [], queued);
   const minutes = { work: 0, travel: 0 };
   for (const entry of timeEntries) {
     if (entry.state !== "attention") minutes[entry.kind] = (minutes[entry.kind] || 0) + minutesBetween(entry.started_at, entry.ended_at);
   }
   return {
     ...server, status, timeEntries, parts, photos, notes, minutes,
-    signature: local.signature || (server.signature ? { ...server.signature, state: "synced" } : null),
+    signature: local.signature ? withState(local.signature, queued) : (server.signature ? { ...server.signature, state: "synced" } : null),
     summary: local.status?.summary ?? server.summary,
     timer: local.timer,
-    pendingStatus: local.status && local.status.state !== "synced" ? local.status : null,
+    pendingStatus,
   };
 }
 

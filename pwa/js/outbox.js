@@ -100,17 +100,13 @@ function isCsrfFailure(error) {
   return error.status === 403 && /csrf/i.test(error.problem?.title || "");
 }
 
-async function updateRecord(record, change, jobEffect) {
-  await transaction(["jobs", "outbox"], "readwrite", async (tx) => {
+async function updateRecord(record, change) {
+  await transaction(["outbox"], "readwrite", async (tx) => {
     const outbox = tx.objectStore("outbox");
     const stored = await done(outbox.get(record.seq));
     if (!stored) return;
     Object.assign(stored, change(stored));
     await done(outbox.put(stored));
-    if (jobEffect) {
-      const job = await done(tx.objectStore("jobs").get(record.jobId));
-      if (job) { jobEffect(job, stored); await done(tx.objectStore("jobs").put(job)); }
-    }
   });
 }
 
@@ -158,7 +154,7 @@ async function deliver(record) {
         return "retry";
       }
       const problem = { status: error.status, ...error.problem };
-      await updateRecord(record, () => ({ state: "attention", problem }), (job, r) => effects.attention(job, r, problem));
+      await updateRecord(record, () => ({ state: "attention", problem }));
       return "attention";
     }
   }
@@ -236,13 +232,11 @@ export function changedElsewhere() {
 
 /** Put a "needs attention" record back in the queue (same Idempotency-Key). */
 export async function retry(seq) {
-  await transaction(["jobs", "outbox"], "readwrite", async (tx) => {
+  await transaction(["outbox"], "readwrite", async (tx) => {
     const record = await done(tx.objectStore("outbox").get(seq));
     if (!record || record.state !== "attention") return;
     Object.assign(record, { state: "pending", attempts: 0, nextAttemptAt: 0, problem: null });
     await done(tx.objectStore("outbox").put(record));
-    const job = await done(tx.objectStore("jobs").get(record.jobId));
-    if (job) { effects.requeue(job, record); await done(tx.objectStore("jobs").put(job)); }
   });
   emit("change");
   return sync({ force: true });
