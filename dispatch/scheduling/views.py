@@ -58,20 +58,23 @@ def schedule(job_id: int):  # noqa: ANN201
     job = services.get_job(job_id)
     form = ScheduleForm()
     form.technician_id.choices = _technician_choices()
-    conflict = None
+    conflict, status = None, 422
     if form.validate_on_submit():
         start, end = form.window(company_zone())
         try:
             services.schedule(job, form.technician_id.data, start, end, current_user.id)
         except Conflict as error:
-            conflict = error
+            status = 409
+            if job.status in PLANNABLE:
+                conflict = error  # a clash with the planning, shown with the schedule form
+            else:
+                flash(error.detail, "error")  # no form any more: started, finished or cancelled meanwhile
         except Invalid as error:
             form_failed(form, error, {"start": "start", "end": "end", "technician_id": "technician_id"})
         else:
             flash(_("Job %(number)s scheduled for %(name)s.", number=job.number, name=job.technician.name),
                   "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
-    status = 409 if conflict is not None else 422
     return _job_page(job, form, CoverageForm(formdata=None), conflict=conflict), status
 
 

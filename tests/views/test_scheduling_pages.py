@@ -6,6 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from dispatch.closure import services as closure
+from dispatch.closure.models import CoverageDecision
 from dispatch.enums import JobStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field import photos as field_photos
@@ -168,7 +172,8 @@ def test_job_page_shows_the_evidence_receipt_coverage_and_invoice(pages, client,
     assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
 
 
-def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make):
+def _job_that_needs_review(make):
+    """A job done on site, signed and completed without a known asset: closure leaves it to an agent."""
     make.company()
     technician = make.user("technician")
     job = make.scheduled_job(technician, start=next_weekday_at(9, days_ahead=1))  # no asset: needs review
@@ -181,7 +186,18 @@ def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make):
     field.complete(job, {"summary": "Done"}, technician.id)
     db.session.commit()
     wait_for_tasks()
+    return job
 
+
+def _decisions(job) -> list[tuple[str, int | None]]:
+    """The job's coverage decisions as committed: (outcome, deciding agent)."""
+    db.session.expire_all()
+    return [(d.outcome.value, d.decided_by_id) for d in db.session.scalars(
+        select(CoverageDecision).where(CoverageDecision.job_id == job.id).order_by(CoverageDecision.id))]
+
+
+def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make):
+    job = _job_that_needs_review(make)
     pages.login_as("agent")
     page = text_of(client.get(f"/jobs/{job.id}"))
     assert "Needs review" in page and "Decide coverage" in page
@@ -199,6 +215,67 @@ def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make):
     page = text_of(client.get(f"/jobs/{job.id}"))
     assert "Chargeable" in page and "Not our installation, agreed by phone." in page
     assert "Decided by an agent" in page
+
+
+def test_coverage_decided_meanwhile_is_a_409_saying_so_and_changes_nothing(pages, client, make):
+    job = _job_that_needs_review(make)
+    agent = pages.login_as("agent")
+    token = pages.token(f"/jobs/{job.id}")  # the page still offers the decision form
+    closure.decide_manually(job, "covered", ["Goodwill, decided by a colleague."], agent.id)
+    db.session.commit()
+    before = _decisions(job)
+    response = client.post(f"/jobs/{job.id}/coverage", data={"csrf_token": token, "outcome": "chargeable",
+                                                              "reason": "Not our installation."})
+    assert response.status_code == 409
+    page = text_of(response)
+    assert f"Error: Job {job.number} is closed; only a completed job awaits a coverage decision." in page
+    assert "Not scheduled: this clashes with the planning." not in page
+    assert _decisions(job) == before and before[-1] == ("covered", agent.id)
+
+
+def test_coverage_bad_input_is_422_and_changes_nothing(pages, client, make):
+    job = _job_that_needs_review(make)
+    pages.login_as("agent")
+    token = pages.token(f"/jobs/{job.id}")
+    before = _decisions(job)
+    response = client.post(f"/jobs/{job.id}/coverage", data={"csrf_token": token, "outcome": "needs_review",
+                                                              "reason": "Unsure."})
+    assert response.status_code == 422 and "Decision: Not a valid choice." in text_of(response)
+    response = client.post(f"/jobs/{job.id}/coverage", data={"csrf_token": token, "outcome": "partly_covered",
+                                                              "reason": "Parts only."})
+    assert response.status_code == 422
+    assert "For a partly covered job, list what is covered" in text_of(response)
+    assert client.post("/jobs/424242/coverage", data={"csrf_token": token, "outcome": "covered",
+                                                      "reason": "Goodwill."}).status_code == 404
+    assert _decisions(job) == before
+    db.session.refresh(job)
+    assert job.status == JobStatus.COMPLETED and job.invoice_id is None
+
+
+def test_schedule_on_an_unknown_job_is_404_and_a_finished_job_409(pages, client, make):
+    pages.login_as("agent")
+    technician = make.user("technician")
+    job = make.job()
+    job.status = JobStatus.CANCELLED
+    db.session.commit()
+    day = _local_day()
+    token = pages.token("/jobs")
+    response = client.post("/jobs/424242/schedule", data={"csrf_token": token, "technician_id": technician.id,
+                                                          "day": day.isoformat(), "start": "10:00", "end": "11:00"})
+    assert response.status_code == 404
+    response = _schedule(client, pages, job, technician, day, "10:00", "11:00")
+    assert response.status_code == 409 and "A cancelled job cannot be scheduled." in text_of(response)
+    db.session.refresh(job)
+    assert job.status == JobStatus.CANCELLED and job.technician_id is None and job.scheduled_start is None
+
+
+def test_job_list_ignores_an_unknown_status_and_page(pages, client, make):
+    pages.login_as("agent")
+    job = make.job()
+    for query in ("status=teleported", "page=abc", "page=-3", "status=&page=0"):
+        response = client.get(f"/jobs?{query}")
+        assert response.status_code == 200, query
+        assert job.number in text_of(response), query
 
 
 def test_unknown_job_is_a_404_page(pages, client):
