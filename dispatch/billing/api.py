@@ -83,7 +83,8 @@ InvoicePage = page_schema(InvoiceOut, "InvoicePage")
 @blp.response(200, InvoicePage)
 def list_invoices(filters: dict):
     """Invoices, newest first, optionally of one status, one page per cursor."""
-    return paginate(services.invoice_query(filters), sort=Invoice.created_at, tiebreak=Invoice.id,
+    statement = services.invoice_query(filters).options(selectinload(Invoice.lines), selectinload(Invoice.jobs))
+    return paginate(statement, sort=Invoice.created_at, tiebreak=Invoice.id,
                     cursor=filters.get("cursor"), limit=filters["limit"])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dispatch.dbtypes import Fixed, UTCDateTime, utcnow
 from dispatch.enums import InvoiceStatus, LineKind, enum_column
 from dispatch.extensions import db
+
+if TYPE_CHECKING:
+    from dispatch.scheduling.models import Job
 
 
 class RateGroup(db.Model):
@@ -62,6 +66,8 @@ class Invoice(db.Model):
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
+    # The jobs that point at this invoice (Job.invoice_id), read-only: lists load them for all rows at once.
+    jobs: Mapped[list[Job]] = relationship("Job", viewonly=True, order_by="Job.id")
 
 
 class CreditNote(db.Model):

@@ -28,7 +28,6 @@ from dispatch.enums import InvoiceStatus
 from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 from dispatch.integrations import webhooks
-from dispatch.scheduling.models import Job
 from dispatch.storage import storage
 
 
@@ -214,8 +213,7 @@ def invoice_query(filters: dict[str, Any]) -> Select:
 
 def job_ids(invoice: Invoice) -> list[int]:
     """The jobs an invoice bills: those that point at it and those its lines came from."""
-    linked = set(db.session.scalars(select(Job.id).where(Job.invoice_id == invoice.id)))
-    return sorted(linked | {line.job_id for line in invoice.lines if line.job_id is not None})
+    return sorted({job.id for job in invoice.jobs} | {line.job_id for line in invoice.lines if line.job_id is not None})
 
 
 class CurrencyTotals(NamedTuple):

@@ -14,6 +14,7 @@ from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.numbering import DocumentCounter
 from tests.billing.helpers import draft
+from tests.support.queries import statements_for
 
 YEAR = datetime.now(ZoneInfo("Europe/Amsterdam")).year
 ENDPOINTS = [("get", "invoices"), ("get", "invoices/{id}"), ("post", "invoices/{id}/approve"),
@@ -179,3 +180,15 @@ def test_numbers_stay_gapless_across_a_refused_approval(api, make):
         numbers.append(response.json["number"])
     assert numbers == [f"INV-{YEAR}-{n:06d}" for n in (1, 2, 3, 4)]
     assert state()[1] == 4
+
+
+def test_the_list_costs_the_same_queries_however_many_invoices(api, make):
+    make.company()
+    client = api.as_user(make.user("billing"))
+    draft(make)
+    few, _response = statements_for(client, "/api/v1/invoices")
+    for _ in range(3):
+        draft(make)
+    many, response = statements_for(client, "/api/v1/invoices")
+    assert len(response.get_json()["items"]) == 4 and all(item["job_ids"] for item in response.get_json()["items"])
+    assert many == few
