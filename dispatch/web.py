@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 
-from dispatch.api.problems import from_http_exception, is_api_request
+from dispatch.api.problems import from_domain_error, from_http_exception, is_api_request
 from dispatch.enums import Role
 from dispatch.errors import DomainError
 
@@ -111,10 +111,17 @@ def relative(value: datetime | None) -> str:
     return "" if value is None else format_timedelta(value - datetime.now(UTC), add_direction=True)
 
 
+# Errors of pages and API alike are handled here: an API request gets problem+json, a page an error page.
 def _page_error(error: HTTPException):  # noqa: ANN202
     if is_api_request():
         return from_http_exception(error)
     return render_template("errors/http.html", error=error), error.code
+
+
+def _domain_error(error: DomainError):  # noqa: ANN202
+    if is_api_request():
+        return from_domain_error(error)
+    return render_template("errors/domain.html", error=error), error.status
 
 
 def _nav_items() -> list[tuple[str, str, str]]:
@@ -164,6 +171,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for code in (400, 403, 404, 405, 409, 413, 415, 422, 429):
         app.register_error_handler(code, _page_error)
+    app.register_error_handler(DomainError, _domain_error)
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number

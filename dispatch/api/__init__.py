@@ -9,9 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from dispatch.api import idempotency
-from dispatch.api.problems import from_domain_error, from_http_exception, is_api_request, problem
+from dispatch.api.problems import from_http_exception, is_api_request, problem
 from dispatch.auth.access import authenticated_by_token
-from dispatch.errors import DomainError
 from dispatch.extensions import csrf, db
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -56,17 +55,8 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # checked below, for session-authenticated requests only
 
-    app.register_error_handler(DomainError, _domain_error)
     app.before_request(_before_api_request)
     app.after_request(_finish_unit_of_work)
-
-
-def _domain_error(error: DomainError):  # noqa: ANN202
-    if is_api_request():
-        return from_domain_error(error)
-    from flask import render_template
-
-    return render_template("errors/domain.html", error=error), error.status
 
 
 def _before_api_request() -> Response | None:
