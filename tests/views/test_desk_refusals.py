@@ -1,0 +1,44 @@
+"""Desk and customer forms refuse unknown tickets and customers, and lists shrug off odd queries; nothing changes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from dispatch.customers.models import Asset
+from dispatch.desk.models import Ticket
+from dispatch.extensions import db
+from dispatch.scheduling.models import Job
+from tests.views.helpers import text_of
+
+
+def _rows() -> tuple[int, int, int]:
+    db.session.expire_all()
+    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (Ticket, Job, Asset))
+
+
+def test_forms_on_unknown_tickets_and_customers_are_404_or_422_and_change_nothing(pages, client, make):
+    pages.login_as("agent")
+    make.asset()
+    token = pages.token("/tickets/new")
+    before = _rows()
+    response = client.post("/tickets/424242/jobs", data={"csrf_token": token, "kind": "repair",
+                                                         "duration_minutes": "60"})
+    assert response.status_code == 404
+    response = client.post("/customers/987654/assets", data={
+        "csrf_token": token, "asset-product": "Boiler", "asset-serial_number": "S", "asset-purchased_on": "2025-01-01"})
+    assert response.status_code == 404
+    response = client.post("/tickets/new", data={
+        "csrf_token": token, "customer_mode": "existing", "customer_id": "987654", "subject": "X",
+        "description": "Y", "priority": "low", "channel": "phone"})
+    assert response.status_code == 422 and "No such customer." in text_of(response)
+    assert _rows() == before
+
+
+def test_lists_and_fragments_shrug_off_odd_queries(pages, client, make):
+    pages.login_as("agent")
+    customer = make.customer(name="Odd Query BV")
+    for path in ("/customers?page=abc", "/customers?page=-2&q=Odd", "/customers?q=" + "x" * 500,
+                 "/tickets/new/assets?customer_id=abc", "/tickets/new/customers?q=", "/tickets/new?customer_id=x"):
+        assert client.get(path).status_code == 200, path
+    assert "Odd Query BV" in text_of(client.get("/customers?page=0&q=Odd"))
+    assert customer.name in text_of(client.get(f"/tickets/new?customer_id={customer.id}"))
