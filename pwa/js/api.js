@@ -44,7 +44,7 @@ function problemFrom(status, contentType, text) {
 function interpret({ status, contentType, text, redirected, headers }) {
   if (status >= 200 && status < 300) {
     if (redirected || (text && !isJson(contentType))) throw new ApiError(0, { title: "Unexpected answer" });
-    return { status, body: text ? JSON.parse(text) : null, replayed: headers("Idempotent-Replayed") === "true" };
+    return { status, body: text ? JSON.parse(text) : null };
   }
   const error = new ApiError(status, problemFrom(status, contentType, text));
   error.retryAfter = Number(headers("Retry-After")) || null;
@@ -52,7 +52,7 @@ function interpret({ status, contentType, text, redirected, headers }) {
 }
 
 /**
- * Send a request; resolves `{status, body, replayed}` or rejects with ApiError.
+ * Send a request; resolves `{status, body}` or rejects with ApiError.
  * `json` is sent as JSON, `form` (FormData) as multipart.
  */
 export async function request(method, path, { json, form, idempotencyKey, signal } = {}) {

@@ -34,10 +34,6 @@ export async function setLanguage(code) {
   locale = LOCALES[code];
 }
 
-export function language() {
-  return lang;
-}
-
 /**
  * The message `key` with {placeholders} filled in. A message may be {one, other} for plurals,
  * chosen by `params.count`.

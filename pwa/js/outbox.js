@@ -110,13 +110,17 @@ async function updateRecord(record, change) {
   });
 }
 
-async function acknowledge(record, answer) {
-  await transaction(["jobs", "outbox", "files"], "readwrite", async (tx) => {
-    await done(tx.objectStore("outbox").delete(record.seq));
-    await done(tx.objectStore("files").delete(record.id));
-    const job = await done(tx.objectStore("jobs").get(record.jobId));
-    if (job) { effects.ack(job, record, answer); await done(tx.objectStore("jobs").put(job)); }
-  });
+/** In `tx`: delete `record` and its file, and change its job by `effect(job)` (acknowledged or discarded). */
+async function remove(tx, record, effect) {
+  await done(tx.objectStore("outbox").delete(record.seq));
+  await done(tx.objectStore("files").delete(record.id));
+  const job = await done(tx.objectStore("jobs").get(record.jobId));
+  if (job) { effect(job); await done(tx.objectStore("jobs").put(job)); }
+}
+
+function acknowledge(record, answer) {
+  return transaction(["jobs", "outbox", "files"], "readwrite",
+    (tx) => remove(tx, record, (job) => effects.ack(job, record, answer)));
 }
 
 async function send(record) {
@@ -137,7 +141,6 @@ async function deliver(record) {
     try {
       const answer = await send(record);
       await acknowledge(record, answer.body);
-      emit("sent", { record, replayed: answer.replayed });
       return "sent";
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -247,10 +250,7 @@ export async function discard(seq) {
   await transaction(["jobs", "outbox", "files"], "readwrite", async (tx) => {
     const record = await done(tx.objectStore("outbox").get(seq));
     if (!record || record.state !== "attention") return;
-    await done(tx.objectStore("outbox").delete(seq));
-    await done(tx.objectStore("files").delete(record.id));
-    const job = await done(tx.objectStore("jobs").get(record.jobId));
-    if (job) { effects.discard(job, record); await done(tx.objectStore("jobs").put(job)); }
+    await remove(tx, record, (job) => effects.discard(job, record));
   });
   emit("change");
 }
