@@ -56,11 +56,16 @@ def creditable(invoice: Invoice) -> Creditable:
                       (invoice.gross_total - Decimal(gross or 0)).quantize(CENT))
 
 
+def require_creditable(invoice: Invoice) -> None:
+    """Refuse (409) to credit an invoice that is still a draft."""
+    if invoice.status not in CREDITABLE:
+        raise Conflict(_("A draft is not credited: change its lines instead."), code="invoice_not_approved")
+
+
 def create_credit_note(invoice: Invoice, reason: str | None, lines: Sequence[Mapping[str, Any]] | None,
                        actor_id: int | None) -> CreditNote:
     """A draft credit note for ``invoice``: everything still creditable unless ``lines`` say what (None)."""
-    if invoice.status not in CREDITABLE:
-        raise Conflict(_("A draft is not credited: change its lines instead."), code="invoice_not_approved")
+    require_creditable(invoice)
     # Write-lock the invoice row (PostgreSQL) or the database (SQLite) before reading what remains, so that
     # two credit notes created at the same moment cannot both take the same remainder.
     db.session.execute(update(Invoice).where(Invoice.id == invoice.id).values(status=Invoice.status)

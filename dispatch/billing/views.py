@@ -208,8 +208,7 @@ def _invoice_page(invoice: Invoice, errors: dict[str, list[str]] | None = None,
 def new_credit_note(invoice_id: int):  # noqa: ANN201
     """Credit an approved invoice: all that remains by default, or the quantities entered per line."""
     invoice = services.get_invoice(invoice_id)
-    if invoice.status == InvoiceStatus.DRAFT:
-        raise Conflict(_("A draft is not credited: change its lines instead."), code="invoice_not_approved")
+    credit_notes.require_creditable(invoice)
     form = CreditNoteForm()
     left = credit_notes.creditable(invoice)
     remaining = {line_id: f"{quantity.normalize():f}" if quantity else ""
