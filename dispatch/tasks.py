@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import JSON, ColumnElement, String, Text, event, select, update
+from sqlalchemy import JSON, ColumnElement, Index, String, Text, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.dbtypes import UTCDateTime, utcnow
@@ -29,12 +29,17 @@ TaskFunction = Callable[..., None]
 Result = TypeVar("Result")
 _REGISTRY: dict[str, TaskFunction] = {}
 _PENDING_KEY = "dispatch.tasks.pending"
-RETRY_INTERVALS = [10, 60, 300, 900]  # seconds between RQ retries
+# Seconds from a failed attempt to the next; after the last, every hour. A task that used up
+# TASK_MAX_ATTEMPTS is marked failed (for the logs and an admin) but is still retried hourly: an SMTP
+# server down for a day must not lose the mail waiting in the outbox.
+RETRY_INTERVALS = [10, 60, 300, 900]
+RETRY_AFTER_GIVING_UP = timedelta(hours=1)
 STALE_RUNNING = timedelta(minutes=15)  # a "running" task older than this was lost with its worker
 
 
 class BackgroundTask(db.Model):
     __tablename__ = "background_tasks"
+    __table_args__ = (Index("ix_background_tasks_status_next_attempt", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
@@ -48,6 +53,7 @@ class BackgroundTask(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set after a failed attempt
 
 
 def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
@@ -98,6 +104,7 @@ def execute(task_id: int) -> bool:
         background_task.status = DeliveryStatus.DONE
         background_task.finished_at = utcnow()
         background_task.last_error = None
+        background_task.next_attempt_at = None
         db.session.commit()
         return True
     except Exception:
@@ -105,10 +112,18 @@ def execute(task_id: int) -> bool:
         background_task = db.session.get(BackgroundTask, task_id)
         give_up = background_task.attempts >= current_app.config["TASK_MAX_ATTEMPTS"]
         background_task.status = DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
+        background_task.next_attempt_at = utcnow() + retry_delay(background_task.attempts, give_up)
         background_task.last_error = traceback.format_exc(limit=8)[-4000:]
         db.session.commit()
         log.exception("task %s %s failed (attempt %s)", task_id, background_task.name, background_task.attempts)
         return False
+
+
+def retry_delay(attempts: int, gave_up: bool) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    if gave_up:
+        return RETRY_AFTER_GIVING_UP
+    return timedelta(seconds=RETRY_INTERVALS[min(attempts, len(RETRY_INTERVALS)) - 1])
 
 
 def call_outside(function: Callable[..., Result], *args: Any, **kwargs: Any) -> Result:
@@ -124,27 +139,29 @@ def call_outside(function: Callable[..., Result], *args: Any, **kwargs: Any) -> 
 
 
 def run(task_id: int) -> None:
-    """RQ entry point: run a recorded task, raising on failure so that RQ retries it."""
+    """RQ entry point: run a recorded task, raising on failure so that RQ files the job as failed.
+
+    RQ does not retry it: the sweep sends it again when its ``next_attempt_at`` is due, so there is one
+    retry schedule whether tasks run on RQ or in-process.
+    """
     app = current_app._get_current_object() if has_app_context() else _worker_app()
     with app.app_context():
         if not execute(task_id):
             status = db.session.get(BackgroundTask, task_id)
             if status is not None and status.status == DeliveryStatus.PENDING:
-                raise RuntimeError(f"task {task_id} failed; RQ will retry")
+                raise RuntimeError(f"task {task_id} failed; the sweep retries it when it is due")
 
 
 def dispatch(task_ids: list[int]) -> None:
     """Hand committed tasks to RQ, or run them here when no Redis is configured."""
     app = current_app._get_current_object()
     if app.config["REDIS_URL"]:
-        from rq import Queue, Retry  # imported here: only deployments with Redis need it
+        from rq import Queue  # imported here: only deployments with Redis need it
 
         queue = Queue(connection=redis_connection(app), default_timeout=600)
         for task_id in task_ids:
             try:
-                queue.enqueue(
-                    "dispatch.tasks.run", task_id, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS)
-                )
+                queue.enqueue("dispatch.tasks.run", task_id)
             except Exception:  # Redis down: the row stays pending and `flask tasks sweep` sends it later
                 log.exception("could not enqueue task %s; it stays pending", task_id)
         return
@@ -159,9 +176,13 @@ def _lost_with_its_worker() -> ColumnElement[bool]:
 
 
 def sweep(older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Dispatch tasks that were recorded but never ran (Redis was down) or were lost with their worker."""
-    never_ran = (BackgroundTask.status == DeliveryStatus.PENDING) & (BackgroundTask.created_at < utcnow() - older_than)
-    ids = list(db.session.scalars(select(BackgroundTask.id).where(never_ran | _lost_with_its_worker())))
+    """Dispatch tasks that never ran (Redis was down), whose retry is due, or that were lost with their worker."""
+    now = utcnow()
+    never_ran = ((BackgroundTask.status == DeliveryStatus.PENDING) & BackgroundTask.next_attempt_at.is_(None)
+                 & (BackgroundTask.created_at < now - older_than))
+    retry_due = (BackgroundTask.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+                 & (BackgroundTask.next_attempt_at <= now))
+    ids = list(db.session.scalars(select(BackgroundTask.id).where(never_ran | retry_due | _lost_with_its_worker())))
     db.session.commit()
     if ids:
         dispatch(ids)

@@ -2,11 +2,13 @@
 
 import os
 import socket
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from dispatch import tasks
+from dispatch.dbtypes import utcnow
 from dispatch.enums import DeliveryStatus
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail, queue_mail
@@ -71,6 +73,41 @@ def test_task_gives_up_after_max_attempts(app, mail_server):
     db.session.expire_all()
     task = db.session.get(BackgroundTask, task.id)
     assert task.status == DeliveryStatus.FAILED and task.attempts == 2
+
+
+@in_process_only
+def test_a_task_that_used_up_its_attempts_is_still_retried_by_the_sweep_until_the_mail_is_out(app, mail_server):
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:1"
+    app.config["TASK_MAX_ATTEMPTS"] = 2
+    mail = queue_mail("late@example.com", "After the outage", "x")
+    db.session.commit()  # attempt 1 fails in-process
+    task = db.session.scalar(select(BackgroundTask))
+    assert task.status == DeliveryStatus.PENDING
+    assert task.next_attempt_at - task.started_at >= timedelta(seconds=tasks.RETRY_INTERVALS[0])
+    assert tasks.sweep() == 0  # not due yet
+    _make_due(task)
+    assert tasks.sweep() == 1  # attempt 2 fails too: failed, but not forgotten
+    db.session.expire_all()
+    task = db.session.get(BackgroundTask, task.id)
+    assert (task.status, task.attempts) == (DeliveryStatus.FAILED, 2)
+    assert task.next_attempt_at - task.started_at >= tasks.RETRY_AFTER_GIVING_UP
+    assert tasks.sweep() == 0
+
+    app.config["SMTP_URL"] = mail_server.url  # the SMTP server is back
+    _make_due(task)
+    assert tasks.sweep() == 1
+    assert mail_server.wait_for(1)[0]["Subject"] == "After the outage"
+    db.session.expire_all()
+    task = db.session.get(BackgroundTask, task.id)
+    assert (task.status, task.attempts, task.next_attempt_at) == (DeliveryStatus.DONE, 3, None)
+    assert db.session.get(OutboxMail, mail.id).status == DeliveryStatus.DONE
+    assert tasks.sweep() == 0  # done is done
+
+
+def _make_due(task: BackgroundTask) -> None:
+    db.session.execute(update(BackgroundTask).where(BackgroundTask.id == task.id)
+                       .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
 
 
 def test_a_call_outside_runs_after_the_work_so_far_is_committed(app):
