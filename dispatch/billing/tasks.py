@@ -1,1 +1,0 @@
-"""Background tasks of the billing capability."""
