@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal, format_timedelta, get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,21 @@ def content_security_policy(image_sources: Iterable[str] = ()) -> str:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+# The main navigation, in order; who sees a link is read from its page's roles_required.
+NAVIGATION = (
+    ("desk.tickets", _l("Tickets"), "desk"),
+    ("desk.new_ticket", _l("New ticket"), "new"),
+    ("scheduling.jobs", _l("Jobs"), "scheduling"),
+    ("customers.customers", _l("Customers"), "customers"),
+    ("billing.invoices", _l("Invoices"), "billing"),
+    ("billing.credit_note_list", _l("Credit notes"), "billing"),
+    ("reporting.hours_page", _l("Reports"), "reporting"),
+    ("closure.review_queue", _l("Coverage review"), "closure"),
+    ("integrations.endpoints", _l("Webhooks"), "integrations"),
+    ("admin.settings", _l("Settings"), "admin"),
+)
 
 
 @home.get("/")
@@ -125,30 +141,12 @@ def _domain_error(error: DomainError):  # noqa: ANN202
 
 
 def _nav_items() -> list[tuple[str, str, str]]:
-    """(endpoint, label, section) of the main navigation for the signed-in user's role."""
-    from flask_babel import gettext as _
-
+    """(endpoint, label, section) of the main navigation: the links whose pages let the user's role in."""
     if not current_user.is_authenticated:
         return []
-    role = current_user.role
-    items: list[tuple[str, str, str]] = []
-    if role in (Role.AGENT, Role.ADMIN):
-        items += [("desk.tickets", _("Tickets"), "desk"), ("desk.new_ticket", _("New ticket"), "new"),
-                  ("scheduling.jobs", _("Jobs"), "scheduling")]
-    if role in (Role.AGENT, Role.ADMIN, Role.BILLING):
-        items.append(("customers.customers", _("Customers"), "customers"))
-    if role in (Role.BILLING, Role.ADMIN):
-        items.append(("billing.invoices", _("Invoices"), "billing"))
-        items.append(("billing.credit_note_list", _("Credit notes"), "billing"))
-    if role in (Role.AGENT, Role.ADMIN, Role.BILLING):
-        items.append(("reporting.hours_page", _("Reports"), "reporting"))
-    if role in (Role.AGENT, Role.ADMIN):
-        items.append(("closure.review_queue", _("Coverage review"), "closure"))
-    if role == Role.ADMIN:
-        items.append(("integrations.endpoints", _("Webhooks"), "integrations"))
-    if role == Role.ADMIN:
-        items.append(("admin.settings", _("Settings"), "admin"))
-    return [item for item in items if item[0] in current_app.view_functions]
+    views = current_app.view_functions
+    return [(endpoint, str(label), section) for endpoint, label, section in NAVIGATION
+            if endpoint in views and current_user.role in getattr(views[endpoint], "required_roles", ())]
 
 
 def _template_context() -> dict:
