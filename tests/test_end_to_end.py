@@ -60,7 +60,7 @@ def test_call_to_approved_invoice(api, make, mail_server):
         "kind": "work", "started_at": (now - timedelta(minutes=95)).isoformat(),
         "ended_at": (now - timedelta(minutes=5)).isoformat(), "note": "Replaced valve"}).status_code == 201
     assert field.post(f"jobs/{job['id']}/parts", {"sku": "VALVE-22", "quantity": "2"}).status_code == 201
-    photo = field.client.post(f"/api/v1/jobs/{job['id']}/photos", headers=field._headers(None), **multipart({
+    photo = field.post(f"jobs/{job['id']}/photos", idempotency_key=None, **multipart({
         "file": (photo_jpeg((1600, 1200), orientation=6, gps=True), "valve.jpg"), "caption": "Old valve"}))
     assert photo.status_code == 201, photo.json
     signed = field.post(f"jobs/{job['id']}/signature", {"signer_name": "Jan Peeters",

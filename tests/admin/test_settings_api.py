@@ -27,12 +27,11 @@ def admin_api(api, make):
 
 
 def patch(client, body):
-    return client.client.patch("/api/v1/settings", json=body, headers=client._headers(None))
+    return client.patch("settings", body)
 
 
 def put_logo(client, data: bytes, filename: str = "logo.png"):
-    return client.client.put("/api/v1/settings/logo", headers=client._headers(None),
-                             **multipart({"file": (data, filename)}))
+    return client.put("settings/logo", **multipart({"file": (data, filename)}))
 
 
 def snapshot() -> tuple:
@@ -194,5 +193,5 @@ def test_bad_logos_are_refused_and_change_nothing(admin_api, data, filename, sta
 
 
 def test_a_logo_must_be_a_file(admin_api):
-    r = admin_api.client.put("/api/v1/settings/logo", headers=admin_api._headers(None), json={"file": "x"})
+    r = admin_api.put("settings/logo", json={"file": "x"})
     assert r.status_code == 422

@@ -28,7 +28,7 @@ def test_every_declared_office_role_gets_past_the_role_check(app, api, make, rol
     client = api.as_user(make.user(role))
     answers = {}
     for method, rule in calls(app, role):
-        response = client.client.open(concrete(rule), method=method, json={}, headers=client._headers(None))
+        response = client.open(concrete(rule), method, json={})
         answers[(method, rule.rule)] = response.status_code
         if response.status_code >= 400:
             assert response.mimetype == "application/problem+json", (method, rule.rule, response.status_code)
@@ -46,7 +46,7 @@ def test_a_technician_gets_past_the_role_check_on_their_own_job(app, api, make):
         if "<" in rule.rule and "<int:job_id>" not in rule.rule:
             continue  # photos: a 404 for a photo that does not exist says nothing about the role
         path = re.sub(r"<int:job_id>", str(job.id), rule.rule)
-        response = client.client.open(path, method=method, json={}, headers=client._headers(None))
+        response = client.open(path, method, json={})
         answers[(method, rule.rule)] = response.status_code
         if response.status_code >= 400:
             assert response.mimetype == "application/problem+json", (method, rule.rule, response.status_code)

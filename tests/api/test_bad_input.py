@@ -90,7 +90,7 @@ def test_wrong_types_in_every_json_body_are_422_naming_each_field(callers):
         schema = resolve(content["application/json"]["schema"], components)
         body = {name: wrong_value(prop, components) for name, prop in schema["properties"].items()}
         client = caller(callers, path)
-        response = client.client.open(path, method=method, json=body, headers=client._headers(None))
+        response = client.open(path, method, json=body)
         errors = refusal(response, method, path)
         assert [name for name in body if not named(errors, name) and name not in CHECKED_LATER] == [], (
             method, path, errors)
@@ -109,7 +109,7 @@ def test_missing_required_fields_are_422_naming_each_one(callers):
                 continue
             client = caller(callers, path)
             payload = {"json": {}} if content_type == "application/json" else {"data": {}}
-            response = client.client.open(path, method=method, headers=client._headers(None), **payload)
+            response = client.open(path, method, **payload)
             errors = refusal(response, method, path)
             assert [name for name in required if not named(errors, name)] == [], (method, path, errors)
             checked += 1
@@ -126,7 +126,7 @@ def test_wrong_query_arguments_are_422_naming_each_one(callers):
         if not wrong:
             continue
         client = caller(callers, path)
-        response = client.client.open(path, method=method, query_string=wrong, headers=client._headers(None))
+        response = client.open(path, method, query_string=wrong)
         errors = refusal(response, method, path)
         assert [name for name in wrong if not named(errors, name)] == [], (method, path, errors)
         checked += 1

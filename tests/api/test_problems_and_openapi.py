@@ -44,8 +44,8 @@ def test_json_array_body_is_422_not_500(api, make):
 
 def test_oversized_body_is_413_problem(api, make):
     client = api.as_user(make.user("agent"))
-    response = client.client.post("/api/v1/customers", data=b"x" * (26 * 1024 * 1024),
-                                  content_type="application/json", headers=client._headers(None))
+    response = client.post("customers", data=b"x" * (26 * 1024 * 1024), content_type="application/json",
+                           idempotency_key=None)
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
 
 

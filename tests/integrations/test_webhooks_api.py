@@ -32,8 +32,7 @@ def test_admin_registers_an_endpoint_and_sees_the_secret_only_in_that_answer(api
     renewed = admin.post(f"webhooks/{body['id']}/secret")
     assert renewed.status_code == 200 and renewed.json["secret"] not in (body["secret"], None)
 
-    changed = admin.client.patch(f"/api/v1/webhooks/{body['id']}", json={"active": False, "events": ["job.closed"]},
-                                 headers=admin._headers(None))
+    changed = admin.patch(f"webhooks/{body['id']}", {"active": False, "events": ["job.closed"]})
     assert changed.status_code == 200 and changed.json["active"] is False and changed.json["events"] == ["job.closed"]
 
 
@@ -62,8 +61,7 @@ def test_bad_endpoints_are_refused_naming_the_field_and_nothing_is_stored(api, m
 def test_a_bad_change_is_refused_and_the_endpoint_unchanged(api, make):
     admin = api.as_user(make.user(Role.ADMIN))
     target, _ = endpoint("https://erp.example.com/hooks")
-    response = admin.client.patch(f"/api/v1/webhooks/{target.id}", json={"url": "javascript:alert(1)"},
-                                  headers=admin._headers(None))
+    response = admin.patch(f"webhooks/{target.id}", {"url": "javascript:alert(1)"})
     assert response.status_code == 422 and "url" in response.json["errors"]
     db.session.expire_all()
     assert db.session.get(WebhookEndpoint, target.id).url == "https://erp.example.com/hooks"
@@ -111,12 +109,11 @@ def test_bad_requests_on_an_endpoint_change_nothing(api, make):
     before = stored()
     for change, field in (({"events": []}, "events"), ({"events": ["invoice.deleted"]}, "events"),
                           ({"active": "maybe"}, "active"), ({"url": "x" * 2001}, "url"), ({"colour": "red"}, "colour")):
-        response = admin.client.patch(f"/api/v1/webhooks/{target.id}", json=change, headers=admin._headers(None))
+        response = admin.patch(f"webhooks/{target.id}", change)
         assert response.status_code == 422 and field in {name.split(".")[0] for name in response.json["errors"]}, change
-    broken = admin.client.patch(f"/api/v1/webhooks/{target.id}", data="{", content_type="application/json",
-                                headers=admin._headers(None))
+    broken = admin.patch(f"webhooks/{target.id}", data="{", content_type="application/json")
     assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
-    missing = admin.client.patch("/api/v1/webhooks/999999", json={"active": False}, headers=admin._headers(None))
+    missing = admin.patch("webhooks/999999", {"active": False})
     assert missing.status_code == 404
     assert admin.post("webhooks/999999/secret").status_code == 404
     assert admin.get("webhooks/999999/deliveries").status_code == 404
@@ -143,8 +140,7 @@ def test_only_admins_reach_webhooks(api, make, role, expected):
     assert client.get(f"webhooks/{target.id}/deliveries").status_code == expected
     created = client.post("webhooks", {"url": "https://evil.example.com", "events": ["job.closed"]})
     assert created.status_code == expected
-    changed = client.client.patch(f"/api/v1/webhooks/{target.id}", json={"url": "https://evil.example.com"},
-                                  headers=client._headers(None))
+    changed = client.patch(f"webhooks/{target.id}", {"url": "https://evil.example.com"})
     assert changed.status_code == expected
     assert client.post(f"webhooks/{target.id}/secret").status_code == expected
     assert client.post(f"webhooks/deliveries/{delivery.id}/redeliver").status_code == expected

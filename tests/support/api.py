@@ -29,8 +29,19 @@ class ApiClient:
         result.update(headers or {})
         return result
 
+    def open(self, path: str, method: str = "GET", **kwargs: Any):
+        """A request of any method, signed like the others; no Idempotency-Key is added."""
+        return self.client.open(_url(path), method=method, headers=self._headers(kwargs.pop("headers", None)),
+                                **kwargs)
+
     def get(self, path: str, **kwargs: Any):
-        return self.client.get(_url(path), headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+        return self.open(path, "GET", **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any):
+        return self.open(path, "PATCH", json=json, **kwargs)
+
+    def put(self, path: str, **kwargs: Any):
+        return self.open(path, "PUT", **kwargs)
 
     def post(self, path: str, json: Any = None, *, idempotency_key: str | None = "auto", **kwargs: Any):
         headers = kwargs.pop("headers", None) or {}
@@ -40,10 +51,10 @@ class ApiClient:
             headers = {"Idempotency-Key": idempotency_key, **headers}
         if json is not None:
             kwargs["json"] = json
-        return self.client.post(_url(path), headers=self._headers(headers), **kwargs)
+        return self.open(path, "POST", headers=headers, **kwargs)
 
     def delete(self, path: str, **kwargs: Any):
-        return self.client.delete(_url(path), headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+        return self.open(path, "DELETE", **kwargs)
 
 
 def _url(path: str) -> str:
