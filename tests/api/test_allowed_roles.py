@@ -12,7 +12,7 @@ import re
 import pytest
 
 from dispatch.enums import Role
-from tests.api.test_authorization_matrix import api_rules, concrete
+from tests.support.routes import api_rules, concrete
 
 
 def calls(app, role: Role):

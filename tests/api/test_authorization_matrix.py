@@ -1,21 +1,9 @@
 """Every API endpoint checks roles through the one decorator, and each role gets the right answer."""
 
-import re
-
 import pytest
 
 from dispatch.enums import Role
-
-PUBLIC = {"api_auth.create_token", "api-docs.openapi_json"}
-
-
-def api_rules(app):
-    return [rule for rule in app.url_map.iter_rules()
-            if rule.rule.startswith("/api/") and rule.endpoint not in PUBLIC]
-
-
-def concrete(rule) -> str:
-    return re.sub(r"<(?:int:)?[^>]+>", "999999", rule.rule)
+from tests.support.routes import api_rules, concrete
 
 
 def test_every_api_endpoint_declares_its_roles(app):

@@ -11,17 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from dispatch.enums import Role
-from tests.api.test_authorization_matrix import concrete
 from tests.support.csrf import csrf_token_from
-
-
-def page_rules(app):
-    """(method, rule, roles) of every page that checks roles."""
-    for rule in app.url_map.iter_rules():
-        roles = getattr(app.view_functions[rule.endpoint], "required_roles", None)
-        if roles and not rule.rule.startswith("/api/"):
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                yield method, rule, roles
+from tests.support.routes import concrete, page_rules
 
 
 def test_anonymous_is_sent_to_sign_in_from_every_page_and_form(app, client):
