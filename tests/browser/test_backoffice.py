@@ -4,9 +4,7 @@ also proves that every control has an accessible name."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -16,48 +14,10 @@ from dispatch.desk.models import Ticket
 from dispatch.enums import InvoiceStatus, JobStatus
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
+from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
 from tests.views.conftest import draft_invoice
 
 pytestmark = pytest.mark.browser
-
-DESKTOP = {"width": 1280, "height": 800}
-# Set to a folder to keep screenshots of the pages the tests walk through.
-SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS")
-
-
-class Problems:
-    """Script errors, console errors (CSP violations among them) and failed back-office requests."""
-
-    def __init__(self, page) -> None:
-        self.seen: list[str] = []
-        page.on("pageerror", lambda error: self.seen.append(f"pageerror: {error}"))
-        page.on("console", self._console)
-        page.on("response", self._response)
-
-    def _console(self, message) -> None:
-        # A failed request is logged without its address; it is judged by its response below instead.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self.seen.append(message.text)
-
-    def _response(self, response) -> None:
-        if response.status >= 400 and "/api/" not in response.url:
-            self.seen.append(f"{response.status} {response.url}")
-
-    def assert_none(self) -> None:
-        assert self.seen == [], "\n".join(self.seen)
-
-
-def shoot(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_agent_takes_a_call_through_to_a_scheduled_job(page, live_server, make):

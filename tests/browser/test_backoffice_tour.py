@@ -13,7 +13,7 @@ from dispatch.enums import JobStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field import photos as field_photos
 from dispatch.field import services as field
-from tests.browser.test_backoffice import Problems, shoot, sign_in
+from tests.browser.backoffice_support import Problems, shoot, sign_in
 from tests.support.factories import next_weekday_at
 from tests.support.tasks import wait_for_tasks
 from tests.views.helpers import jpeg, signature_data_url

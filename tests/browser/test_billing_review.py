@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from dispatch.billing.models import Invoice
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
-from tests.browser.test_backoffice import DESKTOP, Problems, shoot, sign_in
+from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
 from tests.views.conftest import draft_invoice
 
 pytestmark = pytest.mark.browser
