@@ -58,7 +58,7 @@ export function ack(job, record, answer) {
   if (item) {
     if (answer && typeof answer === "object" && answer.id !== undefined) item.serverId = answer.id;
     if (record.kind === "photo" && answer) Object.assign(item, { url: answer.url, thumbnail_url: answer.thumbnail_url });
-    if (record.kind === "part" && answer) item.product_name = answer.product_name || answer.name || item.product_name;
+    if (record.kind === "part" && answer) item.product_name = answer.name || item.product_name;
     if (record.kind === "note" && answer) item.author = answer.author;
   }
   if (record.kind === "status") job.server.status = record.body.status;

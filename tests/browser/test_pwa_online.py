@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -38,6 +39,10 @@ def test_technician_does_a_whole_job_online(page, live_server, make, tmp_path):
     asset = make.asset()
     job = make.scheduled_job(technician, make.ticket(asset=asset), instructions="Key under the mat.")
     product = make.product(name="Pressure valve")
+    earlier = make.job(job.ticket)  # a visit at the same site, done before
+    earlier.status, earlier.completed_at = JobStatus.COMPLETED, datetime.now(UTC) - timedelta(days=30)
+    earlier.summary = "Replaced the pump."
+    db.session.commit()
 
     sign_in(page, live_server, technician.email)
     card = page.locator(f'a.job-card[data-job-id="{job.id}"]')
@@ -48,6 +53,11 @@ def test_technician_does_a_whole_job_online(page, live_server, make, tmp_path):
     expect(page.locator("#navigate")).to_have_attribute("href", re.compile(r"52\.09"))
     expect(page.get_by_text("Key under the mat.")).to_be_visible()
     expect(page.get_by_text("Rattling since Monday.")).to_be_visible()
+    visit = page.locator("#section-history li")
+    expect(visit).to_have_count(1)
+    expect(visit.locator("strong")).to_have_text(re.compile(r"^\d{1,2} \w{3}, \d\d:\d\d$"))  # when it was done
+    expect(visit).to_contain_text(f"{earlier.number} Repair")
+    expect(visit).to_contain_text("Replaced the pump.")
     expect(page.locator("#section-status")).to_contain_text("")
 
     page.locator("#status-en_route").click()

@@ -67,20 +67,19 @@ function asset(job) {
 }
 
 function ticket(job) {
-  const description = job.ticket?.description ?? job.ticket_description;
-  const subject = job.ticket?.subject ?? job.ticket_subject;
+  const { subject, description, reference } = job.ticket || {};
   return section("ticket", t("problem"),
     subject ? h("h3", {}, subject) : null,
     description ? h("p", { class: "prewrap" }, description) : null,
-    h("p", { class: "hint" }, job.ticket_reference || job.ticket?.reference || ""),
+    h("p", { class: "hint" }, reference || ""),
     job.instructions ? [h("h3", {}, t("instructions")), h("p", {}, job.instructions)] : null);
 }
 
 function history(job) {
-  const visits = job.earlier_visits || job.visits || [];
+  const visits = job.earlier_visits || [];
   return section("history", t("earlier_visits"),
     visits.length ? h("ul", { class: "items" }, visits.map((v) => h("li", {},
-      h("strong", {}, formatDateTime(v.completed_at || v.scheduled_start || v.date)),
+      h("strong", {}, formatDateTime(v.date)),
       ` ${v.number || ""} `, v.kind ? t(`kind_${v.kind}`) : "", v.summary ? h("div", {}, v.summary) : null)))
       : h("p", { class: "hint" }, t("no_earlier_visits")));
 }

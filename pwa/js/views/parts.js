@@ -31,7 +31,7 @@ export function partsSection(initial) {
   function update(job) {
     showItems(list, job.parts, (part) => [
       h("strong", {}, `${formatNumber(part.quantity)} ×`),
-      part.product_name || part.name || part.product?.name || part.sku || "", part.sku ? h("span", { class: "hint" }, part.sku) : null,
+      part.product_name || part.name || part.sku || "", part.sku ? h("span", { class: "hint" }, part.sku) : null,
       stateChip(part.state), problemBlock(part),
     ], t("no_parts"));
   }
