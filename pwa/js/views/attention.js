@@ -5,7 +5,7 @@ import { getAll } from "../db.js";
 import { h, replace } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import * as outbox from "../outbox.js";
-import { busy, problemLines } from "./common.js";
+import { backLink, busy, problemBlock } from "./common.js";
 
 function describe(record, jobs) {
   const job = jobs.get(record.jobId);
@@ -17,7 +17,7 @@ function attentionItem(record, jobs) {
   return h("li", { class: "attention-item", dataset: { key: record.id, kind: record.kind } },
     h("div", {},
       h("strong", {}, describe(record, jobs)),
-      h("div", { class: "problem" }, problemLines(record.problem).map((line) => h("p", { class: "error" }, line))),
+      problemBlock(record),
       h("div", { class: "actions" },
         h("button", { type: "button", onclick: (e) => busy(e.currentTarget, () => outbox.retry(record.seq)) }, t("retry")),
         h("button", { type: "button", class: "danger",
@@ -39,7 +39,7 @@ export async function mount(root) {
     const attention = records.filter((r) => r.state === "attention");
     const waiting = records.filter((r) => r.state === "pending");
     replace(root,
-      h("p", {}, h("a", { href: "#/" }, `← ${t("back_to_jobs")}`)),
+      backLink("#/", t("back_to_jobs")),
       h("h1", { tabindex: "-1" }, t("needs_attention")),
       attention.length ? h("ul", { class: "items", id: "attention-list" }, attention.map((r) => attentionItem(r, jobs)))
         : h("p", { id: "attention-empty" }, t("nothing_needs_attention")),

@@ -21,7 +21,7 @@ export function stateChip(state) {
 }
 
 /** The server's problem+json as readable lines: detail, then each field's messages. */
-export function problemLines(problem) {
+function problemLines(problem) {
   if (!problem) return [];
   const lines = [problem.detail || problem.title || t("error_unknown")];
   for (const [name, messages] of Object.entries(problem.errors || {})) {
@@ -30,7 +30,12 @@ export function problemLines(problem) {
   return lines;
 }
 
-/** A refused item's explanation, shown under it. */
+/** The "← back" line at the top of a screen. */
+export function backLink(href, text) {
+  return h("p", {}, h("a", { href }, `← ${text}`));
+}
+
+/** A refused item's (or outbox record's) explanation, shown under it. */
 export function problemBlock(item) {
   if (item.state !== "attention") return null;
   return h("div", { class: "problem" }, problemLines(item.problem).map((line) => h("p", { class: "error" }, line)));

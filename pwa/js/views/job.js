@@ -4,7 +4,7 @@
 import { h, replace } from "../dom.js";
 import { dayKey, formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
-import { section, statusChip } from "./common.js";
+import { backLink, section, statusChip } from "./common.js";
 import { siteMap } from "./map.js";
 import { notesSection } from "./notes.js";
 import { partsSection } from "./parts.js";
@@ -35,7 +35,7 @@ function facts(pairs) {
 
 function header(job) {
   return [
-    h("p", {}, h("a", { href: "#/" }, `← ${t("back_to_jobs")}`)),
+    backLink("#/", t("back_to_jobs")),
     h("h1", { tabindex: "-1" }, `${job.number} `, statusChip(job.status)),
     h("p", {}, `${formatDateTime(job.scheduled_start)}–${formatTime(job.scheduled_end)} · ${t(`kind_${job.kind}`)}`),
   ];

@@ -5,6 +5,7 @@ import { announce, field, h, replace } from "../dom.js";
 import { dayKey, formatDateTime, formatMinutes, formatNumber, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
 import { createPad, MIN_INK } from "../signature.js";
+import { backLink } from "./common.js";
 
 const FLAGS = ["damage", "misuse", "not_our_installation"];
 
@@ -39,7 +40,7 @@ function receipt(job, summary, flags) {
 }
 
 function blocked(root, job, message) {
-  replace(root, h("p", {}, h("a", { href: `#/jobs/${job.id}` }, `← ${job.number}`)),
+  replace(root, backLink(`#/jobs/${job.id}`, job.number),
     h("h1", { tabindex: "-1" }, t("receipt_title")), h("p", { id: "sign-blocked" }, message));
   return {};
 }
@@ -80,7 +81,7 @@ export async function mount(root, { id }) {
   summary.addEventListener("input", renderPreview);
   flags.forEach((box) => box.addEventListener("change", renderPreview));
   renderPreview();
-  replace(root, h("p", {}, h("a", { href: `#/jobs/${job.id}` }, `← ${job.number}`)),
+  replace(root, backLink(`#/jobs/${job.id}`, job.number),
     h("h1", { tabindex: "-1" }, t("signature")), preview, form);
   const pad = createPad(canvas);
 
