@@ -21,6 +21,7 @@ from dispatch.extensions import db
 from tests.support.api import ApiClient
 from tests.support.client import IsolatedClient
 from tests.support.mailserver import MailServer
+from tests.support.pages import Pages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -193,6 +194,12 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def pages(client, auth, make):
+    """Back-office pages: ``pages.login_as(role)`` signs a new user in, ``pages.token(path)`` reads a CSRF token."""
+    return Pages(client, auth, make)
 
 
 @pytest.fixture

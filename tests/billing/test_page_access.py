@@ -14,14 +14,9 @@ from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from tests.billing.test_review_pages import approve, snapshot
 from tests.support.csrf import csrf_token_from
-from tests.views.conftest import Pages, draft_invoice
+from tests.support.pages import draft_invoice
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-
-
-@pytest.fixture
-def pages(client, auth, make) -> Pages:
-    return Pages(client, auth, make)
 
 
 def objects(make) -> dict[str, int]:

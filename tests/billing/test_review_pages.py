@@ -16,15 +16,10 @@ from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail
-from tests.views.conftest import Pages, draft_invoice
+from tests.support.pages import draft_invoice
 from tests.views.helpers import text_of
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-
-
-@pytest.fixture
-def pages(client, auth, make) -> Pages:
-    return Pages(client, auth, make)
 
 
 def snapshot() -> tuple:

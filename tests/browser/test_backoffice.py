@@ -15,7 +15,7 @@ from dispatch.enums import InvoiceStatus, JobStatus
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
 from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
-from tests.views.conftest import draft_invoice
+from tests.support.pages import draft_invoice
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from dispatch.billing.models import Invoice
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
-from tests.views.conftest import draft_invoice
+from tests.support.pages import draft_invoice
 
 pytestmark = pytest.mark.browser
 

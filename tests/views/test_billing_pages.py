@@ -7,8 +7,8 @@ from sqlalchemy import select
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.numbering import DocumentCounter
+from tests.support.pages import draft_invoice
 from tests.support.queries import count
-from tests.views.conftest import draft_invoice
 from tests.views.helpers import text_of
 
 
