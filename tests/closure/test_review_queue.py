@@ -37,15 +37,9 @@ def flagged(make):
     return earlier, jobs
 
 
-def login(auth, make, role=Role.AGENT):
-    user = make.user(role)
-    auth.login(user.email)
-    return user
-
-
-def test_queue_lists_jobs_that_need_review_oldest_first(client, auth, make, flagged):
+def test_queue_lists_jobs_that_need_review_oldest_first(client, pages, flagged):
     earlier, jobs = flagged
-    login(auth, make)
+    pages.login_as(Role.AGENT)
     page = client.get("/coverage/review")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -56,9 +50,9 @@ def test_queue_lists_jobs_that_need_review_oldest_first(client, auth, make, flag
     assert 'href="/coverage/review"' in html  # the nav link for agents
 
 
-def test_queue_pages_with_a_cursor(client, auth, make, flagged, monkeypatch):
+def test_queue_pages_with_a_cursor(client, pages, flagged, monkeypatch):
     _, jobs = flagged
-    login(auth, make)
+    pages.login_as(Role.AGENT)
     monkeypatch.setattr("dispatch.closure.views.PAGE_SIZE", 2)
     first = client.get("/coverage/review").get_data(as_text=True)
     assert jobs[0].number in first and jobs[1].number in first and jobs[2].number not in first
@@ -68,9 +62,9 @@ def test_queue_pages_with_a_cursor(client, auth, make, flagged, monkeypatch):
     assert client.get("/coverage/review?cursor=garbage").status_code == 422
 
 
-def test_review_shows_evidence_and_history_and_the_decision_closes_the_job(client, auth, make, flagged):
+def test_review_shows_evidence_and_history_and_the_decision_closes_the_job(client, pages, flagged):
     earlier, jobs = flagged
-    agent = login(auth, make)
+    agent = pages.login_as(Role.AGENT)
     job = jobs[0]
     page = client.get(f"/coverage/review/{job.id}")
     html = page.get_data(as_text=True)
@@ -93,9 +87,9 @@ def test_review_shows_evidence_and_history_and_the_decision_closes_the_job(clien
     assert f'/coverage/review/{job.id}"' not in queue and f'/coverage/review/{jobs[1].id}"' in queue
 
 
-def test_partly_covered_without_what_is_covered_is_refused_and_changes_nothing(client, auth, make, flagged):
+def test_partly_covered_without_what_is_covered_is_refused_and_changes_nothing(client, pages, flagged):
     _, jobs = flagged
-    login(auth, make)
+    pages.login_as(Role.AGENT)
     page = client.get(f"/coverage/review/{jobs[1].id}")
     response = client.post(f"/coverage/review/{jobs[1].id}", data={
         "csrf_token": csrf_token_from(page), "outcome": "partly_covered", "reason": "Half of it"})
@@ -108,9 +102,9 @@ def test_partly_covered_without_what_is_covered_is_refused_and_changes_nothing(c
 
 
 @pytest.mark.parametrize("role", [Role.BILLING, Role.TECHNICIAN])
-def test_other_roles_may_not_open_the_queue(client, auth, make, flagged, role):
+def test_other_roles_may_not_open_the_queue(client, pages, flagged, role):
     _, jobs = flagged
-    login(auth, make, role)
+    pages.login_as(role)
     assert client.get("/coverage/review").status_code == 403
     refused = client.get(f"/coverage/review/{jobs[0].id}")
     assert refused.status_code == 403
@@ -135,6 +129,6 @@ def _refused_decision(client, job, token: str, status: int) -> None:
     assert closure.current_decision(job.id).outcome == CoverageOutcome.NEEDS_REVIEW
 
 
-def test_admins_may(client, auth, make, flagged):
-    login(auth, make, Role.ADMIN)
+def test_admins_may(client, pages, flagged):
+    pages.login_as(Role.ADMIN)
     assert client.get("/coverage/review").status_code == 200
