@@ -11,8 +11,9 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select, text
 
 from dispatch.dbtypes import utcnow
-from dispatch.enums import JobStatus
+from dispatch.enums import JobStatus, PhotoStatus
 from dispatch.extensions import db
+from dispatch.field.models import Photo
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
 
@@ -29,6 +30,12 @@ COUNTED_TABLES = (
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
+
+
+def photo_row(job_id: int, technician_id: int, status: PhotoStatus, **columns: object) -> Photo:
+    """A photo's row with no file behind it, for tests that read rows only (not yet added to the session)."""
+    return Photo(job_id=job_id, technician_id=technician_id, status=status, original_key="photos/original/x.jpg",
+                 content_type="image/jpeg", width=1, height=1, size=1, sha256="0" * 64, **columns)
 
 
 def row_counts() -> dict[str, object]:

@@ -12,9 +12,9 @@ from dispatch.closure.models import CoverageDecision
 from dispatch.dbtypes import utcnow
 from dispatch.enums import CoverageOutcome, JobStatus, PhotoStatus, TimeKind
 from dispatch.extensions import db
-from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
+from dispatch.field.models import PartUsage, Signature, TimeEntry
 from dispatch.scheduling.models import Job
-from tests.field.support import set_status, slots
+from tests.field.support import photo_row, set_status, slots
 from tests.support.queries import statements_for
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -45,18 +45,7 @@ def with_evidence(job: Job, technician_id: int, product_id: int) -> None:
             PartUsage(
                 job_id=job.id, technician_id=technician_id, product_id=product_id, quantity=Decimal("2.5")
             ),
-            Photo(
-                job_id=job.id,
-                technician_id=technician_id,
-                original_key="x",
-                content_type="image/jpeg",
-                width=10,
-                height=10,
-                size=1,
-                sha256="0" * 64,
-                status=PhotoStatus.PENDING,
-                caption="Before",
-            ),
+            photo_row(job.id, technician_id, PhotoStatus.PENDING, caption="Before"),
             Signature(
                 job_id=job.id,
                 signer_name="Customer",

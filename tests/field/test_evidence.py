@@ -12,8 +12,8 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import PhotoStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field import services
-from dispatch.field.models import PartUsage, Photo, Signature, TimeEntry
-from tests.field.support import slots
+from dispatch.field.models import PartUsage, Signature, TimeEntry
+from tests.field.support import photo_row, slots
 from tests.support.queries import recorded_statements
 
 
@@ -36,17 +36,7 @@ def add_evidence(job, technician_id: int, make, count: int) -> None:
                     product_id=product.id,
                     quantity=Decimal(index + 1),
                 ),
-                Photo(
-                    job_id=job.id,
-                    technician_id=technician_id,
-                    original_key="k",
-                    content_type="image/jpeg",
-                    width=1,
-                    height=1,
-                    size=1,
-                    sha256="0" * 64,
-                    status=PhotoStatus.PROCESSED,
-                ),
+                photo_row(job.id, technician_id, PhotoStatus.PROCESSED),
             ]
         )
     db.session.commit()

@@ -11,7 +11,7 @@ from PIL import Image
 from dispatch.enums import JobStatus, PhotoStatus
 from dispatch.extensions import db
 from dispatch.field.models import Photo
-from tests.field.support import image_bytes, photo_jpeg, row_counts, set_status
+from tests.field.support import image_bytes, photo_jpeg, photo_row, row_counts, set_status
 from tests.support.tasks import wait_for_tasks
 from tests.support.uploads import multipart
 
@@ -222,17 +222,7 @@ def test_other_technicians_and_strangers_do_not(api, make, photo_id):
     ("status", "code"), [(PhotoStatus.PENDING, "photo_pending"), (PhotoStatus.REJECTED, "photo_rejected")]
 )
 def test_a_photo_not_cleaned_is_never_served(tapi, job, tech, status, code):
-    photo = Photo(
-        job_id=job.id,
-        technician_id=tech.id,
-        status=status,
-        original_key="photos/original/x.jpg",
-        content_type="image/jpeg",
-        width=1,
-        height=1,
-        size=1,
-        sha256="0" * 64,
-    )
+    photo = photo_row(job.id, tech.id, status)
     db.session.add(photo)
     db.session.commit()
     for path in (f"photos/{photo.id}", f"photos/{photo.id}/thumbnail"):
