@@ -12,66 +12,61 @@ export function emptyLocal() {
   return { status: null, timeEntries: [], parts: [], photos: [], notes: [], signature: null, timer: null };
 }
 
-const LISTS = { time: "timeEntries", part: "parts", photo: "photos", note: "notes" };
+// Per kind of action: where its item lives in job.local (one of a `list`, or the one `slot`), the item's
+// fields from the record's body, what to keep of the server's answer, and what it changes on the server's copy.
+const KINDS = {
+  status: {
+    slot: "status", fields: (body) => ({ value: body.status }),
+    server: (server, body) => { server.status = body.status; },
+  },
+  complete: {
+    slot: "status", fields: (body) => ({ value: "completed", summary: body.summary, flags: body.flags || [] }),
+    server: (server, body) => Object.assign(server, { status: "completed", summary: body.summary }),
+  },
+  signature: { slot: "signature", fields: (body) => ({ signer_name: body.signer_name }) },
+  time: { list: "timeEntries", fields: (body) => body },
+  part: { list: "parts", fields: (body) => body, answer: (answer, item) => ({ product_name: answer.name || item.product_name }) },
+  photo: {
+    list: "photos", fields: (body, extra) => ({ caption: body.fields.caption || "", ...extra }),
+    answer: (answer) => ({ url: answer.url, thumbnail_url: answer.thumbnail_url }),
+  },
+  note: { list: "notes", fields: (body) => ({ text: body.text, written_at: body.written_at }), answer: (answer) => ({ author: answer.author }) },
+};
+
+function kindOf(record) {
+  const kind = KINDS[record.kind];
+  if (!kind) throw new Error(`unknown outbox kind ${record.kind}`);
+  return kind;
+}
 
 function findItem(job, record) {
-  if (LISTS[record.kind]) return (job.local[LISTS[record.kind]] || []).find((item) => item.key === record.id);
-  if (record.kind === "signature") return job.local.signature;
-  return job.local.status && job.local.status.key === record.id ? job.local.status : null;
+  const { list, slot } = kindOf(record);
+  if (list) return (job.local[list] || []).find((item) => item.key === record.id);
+  return job.local[slot]?.key === record.id ? job.local[slot] : null;
 }
 
 /** Record the local change of `record` on `job` (same transaction as the outbox write). */
 export function apply(job, record, extra = {}) {
-  const base = { key: record.id, at: record.createdAt };
-  const body = record.body;
-  switch (record.kind) {
-    case "status":
-      job.local.status = { ...base, value: body.status };
-      break;
-    case "complete":
-      job.local.status = { ...base, value: "completed", summary: body.summary, flags: body.flags || [] };
-      break;
-    case "signature":
-      job.local.signature = { ...base, signer_name: body.signer_name };
-      break;
-    case "time":
-      job.local.timeEntries.push({ ...base, ...body });
-      break;
-    case "part":
-      job.local.parts.push({ ...base, ...body });
-      break;
-    case "photo":
-      job.local.photos.push({ ...base, caption: body.fields.caption || "", ...extra });
-      break;
-    case "note":
-      // Jobs stored before notes existed have no list yet.
-      (job.local.notes ||= []).push({ ...base, text: body.text, written_at: body.written_at });
-      break;
-    default:
-      throw new Error(`unknown outbox kind ${record.kind}`);
-  }
+  const { list, slot, fields } = kindOf(record);
+  const item = { key: record.id, at: record.createdAt, ...fields(record.body, extra) };
+  if (list) (job.local[list] ||= []).push(item);  // ||=: jobs stored before notes existed have no list yet
+  else job.local[slot] = item;
 }
 
 /** The server accepted `record`: keep what it answered. */
 export function ack(job, record, answer) {
+  const kind = kindOf(record);
   const item = findItem(job, record);
-  if (item) {
-    if (answer && typeof answer === "object" && answer.id !== undefined) item.serverId = answer.id;
-    if (record.kind === "photo" && answer) Object.assign(item, { url: answer.url, thumbnail_url: answer.thumbnail_url });
-    if (record.kind === "part" && answer) item.product_name = answer.name || item.product_name;
-    if (record.kind === "note" && answer) item.author = answer.author;
+  if (item && answer && typeof answer === "object") {
+    if (answer.id !== undefined) item.serverId = answer.id;
+    Object.assign(item, kind.answer?.(answer, item));
   }
-  if (record.kind === "status") job.server.status = record.body.status;
-  if (record.kind === "complete") {
-    job.server.status = "completed";
-    job.server.summary = record.body.summary;
-  }
+  kind.server?.(job.server, record.body);
 }
 
 /** The technician dropped a refused action: undo its local change. */
 export function discard(job, record) {
-  const list = LISTS[record.kind];
+  const { list, slot } = kindOf(record);
   if (list) job.local[list] = (job.local[list] || []).filter((item) => item.key !== record.id);
-  else if (record.kind === "signature" && job.local.signature?.key === record.id) job.local.signature = null;
-  else if (job.local.status?.key === record.id) job.local.status = null;
+  else if (job.local[slot]?.key === record.id) job.local[slot] = null;
 }
