@@ -28,6 +28,13 @@ COUNTED_TABLES = (
     "jobs",
 )
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# The states in which a job takes no more hours, parts, photos or notes (one rule for all), reached
+# through these statuses, and the refusal's code.
+NOT_BEING_WORKED_ON = [
+    ((JobStatus.ON_SITE, JobStatus.COMPLETED), "job_finished"),
+    ((JobStatus.CANCELLED,), "job_cancelled"),
+    ((JobStatus.POSTPONED,), "job_postponed"),
+]
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 

@@ -14,7 +14,7 @@ from dispatch.extensions import db
 from dispatch.field import services
 from dispatch.field.models import JobNote
 from dispatch.scheduling import services as scheduling
-from tests.field.support import AMSTERDAM, data_url, row_counts, set_status, signature_png, slots
+from tests.field.support import AMSTERDAM, NOT_BEING_WORKED_ON, data_url, row_counts, set_status, signature_png, slots
 from tests.support.queries import statements_for
 
 
@@ -96,14 +96,7 @@ def test_malformed_json_is_400(tapi, job):
     assert r.status_code == 400
 
 
-@pytest.mark.parametrize(
-    ("statuses", "code"),
-    [
-        ((JobStatus.ON_SITE, JobStatus.COMPLETED), "job_finished"),
-        ((JobStatus.CANCELLED,), "job_cancelled"),
-        ((JobStatus.POSTPONED,), "job_postponed"),
-    ],
-)
+@pytest.mark.parametrize(("statuses", "code"), NOT_BEING_WORKED_ON)
 def test_same_state_rule_as_hours_and_parts(tapi, job, statuses, code):
     set_status(job, *statuses)
     before = counts()

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from dispatch.enums import JobStatus
 from dispatch.extensions import db
 from dispatch.field.models import PartUsage
-from tests.field.support import row_counts, set_status
+from tests.field.support import NOT_BEING_WORKED_ON, row_counts, set_status
 
 
 @pytest.fixture
@@ -107,13 +106,7 @@ def test_inactive_products_are_not_offered(tapi, job, make):
     assert "product_id" in r.json["errors"]
 
 
-@pytest.mark.parametrize(
-    ("statuses", "code"),
-    [
-        ((JobStatus.ON_SITE, JobStatus.COMPLETED), "job_finished"),
-        ((JobStatus.CANCELLED,), "job_cancelled"),
-    ],
-)
+@pytest.mark.parametrize(("statuses", "code"), NOT_BEING_WORKED_ON)
 def test_same_state_rule_as_time_entries(tapi, job, valve, statuses, code):
     set_status(job, *statuses)
     before = row_counts()

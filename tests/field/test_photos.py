@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dispatch.enums import JobStatus, PhotoStatus
+from dispatch.enums import PhotoStatus
 from dispatch.extensions import db
 from dispatch.field.models import Photo
-from tests.field.support import image_bytes, photo_jpeg, photo_row, row_counts, set_status
+from tests.field.support import NOT_BEING_WORKED_ON, image_bytes, photo_jpeg, photo_row, row_counts, set_status
 from tests.support.tasks import wait_for_tasks
 from tests.support.uploads import multipart
 
@@ -175,13 +175,7 @@ def test_json_instead_of_a_file_is_422(tapi, job, unchanged):
     unchanged()
 
 
-@pytest.mark.parametrize(
-    ("statuses", "code"),
-    [
-        ((JobStatus.ON_SITE, JobStatus.COMPLETED), "job_finished"),
-        ((JobStatus.CANCELLED,), "job_cancelled"),
-    ],
-)
+@pytest.mark.parametrize(("statuses", "code"), NOT_BEING_WORKED_ON)
 def test_same_state_rule_as_time_entries(app, tapi, job, statuses, code):
     set_status(job, *statuses)
     rows, files = row_counts(), stored_files(app)

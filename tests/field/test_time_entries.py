@@ -11,7 +11,7 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import JobStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field.models import TimeEntry
-from tests.field.support import past, row_counts, set_status, slots
+from tests.field.support import NOT_BEING_WORKED_ON, past, row_counts, set_status, slots
 
 
 def entry(kind: str = "work", start: int = 120, end: int = 60, **extra):
@@ -107,14 +107,7 @@ def test_a_little_clock_drift_is_tolerated(tapi, job):
     assert tapi.post(f"jobs/{job.id}/time-entries", entry(start=30, end=-4)).status_code == 201
 
 
-@pytest.mark.parametrize(
-    ("statuses", "code"),
-    [
-        ((JobStatus.ON_SITE, JobStatus.COMPLETED), "job_finished"),
-        ((JobStatus.CANCELLED,), "job_cancelled"),
-        ((JobStatus.POSTPONED,), "job_postponed"),
-    ],
-)
+@pytest.mark.parametrize(("statuses", "code"), NOT_BEING_WORKED_ON)
 def test_only_while_the_job_is_being_worked_on(tapi, job, statuses, code):
     set_status(job, *statuses)
     before = row_counts()
