@@ -79,6 +79,7 @@ async function start() {
   document.title = t("app_name");
   replace(document.getElementById("brand"), t("app_name"));
   mountStatusBar(document.getElementById("sync-status"), () => syncAll({ force: true }));
+  session.rememberSignedIn().catch((error) => console.error(error));
   outbox.events.addEventListener("change", refreshScreen);
   outbox.events.addEventListener("auth", () => session.goToLogin());
   jobs.events.addEventListener("change", refreshScreen);

@@ -1,7 +1,11 @@
-// Who is signed in: GET /me online (fresh CSRF token), the last known user offline.
+// Who is signed in: GET /me online (fresh CSRF token), the last known user offline; on a shared phone,
+// the names of those whose changes still wait, and what goes when one signs out.
 
 import { ApiError, getJson, LOGIN_URL, setCsrfToken } from "./api.js";
-import { clear, getMeta, setMeta } from "./db.js";
+import { clear, done, getMeta, setMeta, transaction } from "./db.js";
+
+/** Meta key: {userId: name} of the technicians who used this phone, kept while their changes wait. */
+export const PEOPLE = "people";
 
 let current = null;
 
@@ -47,4 +51,30 @@ export async function start() {
     if (!current) throw error;
     return current;
   }
+}
+
+/** Remember the signed-in technician's name, for the notice others see about their waiting changes. */
+export async function rememberSignedIn() {
+  if (!current) return;
+  const people = await getMeta(PEOPLE, {});
+  if (people[current.id] !== current.name) await setMeta(PEOPLE, { ...people, [current.id]: current.name });
+}
+
+/**
+ * On signing out: nothing of this technician's customers stays on a shared phone, their jobs and settings
+ * go. Other technicians' queued changes stay, with their files and names, until they sign in again.
+ */
+export function forgetSignedIn() {
+  return transaction(["jobs", "meta", "outbox", "files"], "readwrite", async (tx) => {
+    const waiting = await done(tx.objectStore("outbox").getAll());
+    const kept = new Set(waiting.map((r) => r.id));
+    const files = tx.objectStore("files");
+    for (const id of await done(files.getAllKeys())) if (!kept.has(id)) await done(files.delete(id));
+    const meta = tx.objectStore("meta");
+    const people = (await done(meta.get(PEOPLE)))?.value || {};
+    await done(tx.objectStore("jobs").clear());
+    await done(meta.clear());
+    const owners = Object.fromEntries(waiting.filter((r) => r.userId in people).map((r) => [r.userId, people[r.userId]]));
+    if (Object.keys(owners).length) await done(meta.put({ key: PEOPLE, value: owners }));
+  });
 }

@@ -1,14 +1,13 @@
 // Today and the coming days: the technician's jobs by day.
 
 import { csrfTokenValue } from "../api.js";
-import { done, getMeta, transaction } from "../db.js";
+import { getMeta } from "../db.js";
 import { announce, h, replace } from "../dom.js";
 import { dayKey, formatDate, formatDateTime, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
 import * as outbox from "../outbox.js";
-import { refresh as refreshSession } from "../session.js";
+import { forgetSignedIn, PEOPLE, refresh as refreshSession } from "../session.js";
 import { statusChip } from "./common.js";
-import { othersNotice, othersWaiting, PEOPLE } from "./statusbar.js";
 
 function dayTitle(day) {
   const today = dayKey(new Date());
@@ -41,22 +40,21 @@ function runningTimer(all) {
 }
 
 /**
- * Nothing of this technician's customers stays on a shared phone: their jobs and settings go. Other
- * technicians' queued changes stay, with their files and names, until those technicians sign in again.
+ * Other technicians' changes waiting on this phone for their next sign-in: [{userId, name, count}], shown
+ * so that nobody resets a phone that still holds someone's work.
  */
-function forgetSignedIn() {
-  return transaction(["jobs", "meta", "outbox", "files"], "readwrite", async (tx) => {
-    const waiting = await done(tx.objectStore("outbox").getAll());
-    const kept = new Set(waiting.map((r) => r.id));
-    const files = tx.objectStore("files");
-    for (const id of await done(files.getAllKeys())) if (!kept.has(id)) await done(files.delete(id));
-    const meta = tx.objectStore("meta");
-    const people = (await done(meta.get(PEOPLE)))?.value || {};
-    await done(tx.objectStore("jobs").clear());
-    await done(meta.clear());
-    const owners = Object.fromEntries(waiting.filter((r) => r.userId in people).map((r) => [r.userId, people[r.userId]]));
-    if (Object.keys(owners).length) await done(meta.put({ key: PEOPLE, value: owners }));
-  });
+async function othersWaiting() {
+  const { others } = await outbox.counts();
+  const people = await getMeta(PEOPLE, {});
+  return Object.entries(others).map(([userId, count]) => ({ userId, count, name: people[userId] || t("another_technician") }));
+}
+
+/** "N changes of <name> wait on this phone until they sign in again", one line per technician. */
+function othersNotice(waiting) {
+  if (!waiting.length) return null;
+  return h("div", { class: "banner", id: "others-waiting", role: "note" },
+    waiting.map(({ userId, name, count }) => h("p", { dataset: { userId, count } }, t("others_waiting", { count, name }))),
+    h("p", {}, t("others_waiting_keep")));
 }
 
 /** Sign out through the back office's form; refused while any of this technician's changes is unsynced. */
