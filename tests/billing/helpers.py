@@ -65,3 +65,17 @@ def draft(make: Any, **job_options: Any):
     invoice = create_draft_for_job(job, decision_for(job))
     db.session.commit()
     return invoice
+
+
+def approve(invoice):
+    """``invoice`` approved (numbered and frozen) by the system, committed."""
+    from dispatch.billing.services import approve_invoice
+
+    approve_invoice(invoice, None)
+    db.session.commit()
+    return invoice
+
+
+def approved(make: Any, **job_options: Any):
+    """A chargeable job's invoice, approved and committed."""
+    return approve(draft(make, **job_options))

@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dispatch.audit import AuditEvent, events_for
-from dispatch.billing import services
-from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
+from dispatch.billing.models import CreditNote, InvoiceLine
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail
 from dispatch.numbering import DocumentCounter
-from tests.billing.helpers import draft
+from tests.billing.helpers import approved, draft
 from tests.support.tasks import wait_for_tasks
 
 YEAR = datetime.now(ZoneInfo("Europe/Amsterdam")).year
@@ -30,13 +29,6 @@ def state() -> tuple:
         db.session.execute(select(DocumentCounter.series, DocumentCounter.last_number)).all(),
         db.session.scalar(select(func.count()).select_from(AuditEvent)),
     )
-
-
-def approved(make, **options) -> Invoice:
-    invoice = draft(make, **options)
-    services.approve_invoice(invoice, None)
-    db.session.commit()
-    return invoice
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ from dispatch.billing.epc import epc_payload
 from dispatch.billing.pdf import render_invoice_pdf
 from dispatch.extensions import db
 from dispatch.storage import storage
-from tests.billing.helpers import draft
+from tests.billing.helpers import approved, draft
 from tests.support.pdf import assert_fonts_embedded, image_sizes, pdf_text, png, qr_codes
-
-
-def approved(make, **job_options):
-    invoice = draft(make, **job_options)
-    services.approve_invoice(invoice, None)
-    db.session.commit()
-    return invoice
 
 
 def test_approved_invoice_pdf_shows_parties_totals_per_rate_and_payment(make):

@@ -12,7 +12,8 @@ from dispatch.billing.credit_notes import approve_credit_note, create_credit_not
 from dispatch.billing.models import CreditNote, Invoice
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
-from tests.billing.test_review_pages import approve, snapshot
+from tests.billing.helpers import approve
+from tests.billing.test_review_pages import snapshot
 from tests.support.csrf import csrf_token_from
 from tests.support.pages import draft_invoice
 

@@ -12,13 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from dispatch.audit import AuditEvent, events_for
-from dispatch.billing import services
 from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.extensions import db
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
 from dispatch.mail import OutboxMail
 from dispatch.numbering import DocumentCounter
-from tests.billing.helpers import draft
+from tests.billing.helpers import approved, draft
 from tests.support.tasks import wait_for_tasks
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
@@ -39,13 +38,6 @@ def state() -> tuple:
         db.session.scalar(select(func.count()).select_from(AuditEvent)),
         db.session.scalar(select(func.count()).select_from(OutboxMail)),
     )
-
-
-def approved(make, **options) -> Invoice:
-    invoice = draft(make, **options)
-    services.approve_invoice(invoice, None)
-    db.session.commit()
-    return invoice
 
 
 def send(client, method: str, path: str, body=None):

@@ -16,6 +16,7 @@ from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail
+from tests.billing.helpers import approve
 from tests.support.pages import draft_invoice
 from tests.views.helpers import text_of
 
@@ -30,12 +31,6 @@ def snapshot() -> tuple:
             db.session.scalar(select(func.count()).select_from(CreditNote)),
             db.session.scalar(select(func.count()).select_from(OutboxMail)),
             db.session.scalar(select(func.count()).select_from(AuditEvent)))
-
-
-def approve(invoice: Invoice) -> Invoice:
-    services.approve_invoice(invoice, None)
-    db.session.commit()
-    return invoice
 
 
 def field_error(page_html: str, field_id: str) -> str:
