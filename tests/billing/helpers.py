@@ -10,10 +10,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+
+from dispatch.audit import AuditEvent
+from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.closure.models import CoverageDecision
 from dispatch.enums import CoverageOutcome, JobStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field.models import PartUsage, TimeEntry
+from dispatch.mail import OutboxMail
+from dispatch.numbering import DocumentCounter
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
 from tests.support.factories import next_weekday_at
@@ -79,3 +85,20 @@ def approve(invoice):
 def approved(make: Any, **job_options: Any):
     """A chargeable job's invoice, approved and committed."""
     return approve(draft(make, **job_options))
+
+
+def billing_state() -> tuple:
+    """Everything a refused billing request must leave as it was: documents, lines, counters, audit, mail."""
+    db.session.expire_all()
+    return (
+        db.session.execute(select(Invoice.id, Invoice.status, Invoice.number, Invoice.gross_total, Invoice.sent_at,
+                                  Invoice.paid_on).order_by(Invoice.id)).all(),
+        db.session.execute(select(InvoiceLine.id, InvoiceLine.description, InvoiceLine.quantity,
+                                  InvoiceLine.net_amount).order_by(InvoiceLine.id)).all(),
+        db.session.execute(select(CreditNote.id, CreditNote.status, CreditNote.number, CreditNote.gross_total)
+                           .order_by(CreditNote.id)).all(),
+        db.session.execute(select(DocumentCounter.series, DocumentCounter.last_number)
+                           .order_by(DocumentCounter.series)).all(),
+        db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        db.session.scalar(select(func.count()).select_from(OutboxMail)),
+    )

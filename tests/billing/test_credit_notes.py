@@ -9,26 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from dispatch.audit import AuditEvent, events_for
-from dispatch.billing.models import CreditNote, InvoiceLine
+from dispatch.audit import events_for
+from dispatch.billing.models import CreditNote
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail
 from dispatch.numbering import DocumentCounter
-from tests.billing.helpers import approved, draft
+from tests.billing.helpers import approved, billing_state, draft
 from tests.support.tasks import wait_for_tasks
 
 YEAR = datetime.now(ZoneInfo("Europe/Amsterdam")).year
-
-
-def state() -> tuple:
-    db.session.expire_all()
-    return (
-        db.session.execute(select(CreditNote.id, CreditNote.status, CreditNote.number, CreditNote.gross_total)
-                           .order_by(CreditNote.id)).all(),
-        db.session.scalar(select(func.count()).select_from(InvoiceLine)),
-        db.session.execute(select(DocumentCounter.series, DocumentCounter.last_number)).all(),
-        db.session.scalar(select(func.count()).select_from(AuditEvent)),
-    )
 
 
 @pytest.fixture
@@ -67,12 +56,12 @@ def test_approval_gives_its_own_gapless_series_and_the_note_never_changes(billin
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert f'filename="CN-{YEAR}-000002.pdf"' in pdf.headers["Content-Disposition"]
 
-    before = state()
+    before = billing_state()
     again = billing.post(f"credit-notes/{notes[0]['id']}/approve")
     assert again.status_code == 409 and again.json["code"] == "already_approved"
     discard = billing.delete(f"credit-notes/{notes[0]['id']}")
     assert discard.status_code == 409 and discard.json["code"] == "credit_note_not_draft"
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_company_series_setting_names_the_credit_notes(billing, make):
@@ -116,25 +105,25 @@ def test_a_credit_larger_than_what_remains_is_422_naming_the_field(billing, make
     for line in lines:
         if line.get("line_id") == "first":
             line["line_id"] = invoice.lines[0].id
-    before = state()
+    before = billing_state()
     response = billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "Too much", "lines": lines})
     assert response.status_code == 422, response.json
     assert field in response.json["errors"], response.json
     assert words in response.json["errors"][field][0]
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_nothing_left_to_credit_and_a_missing_reason_are_422(billing, make):
     invoice = approved(make)
     assert billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "All of it"}).status_code == 201
-    before = state()
+    before = billing_state()
     nothing = billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "Again"})
     assert nothing.status_code == 422 and "credited already" in nothing.json["errors"]["lines"][0]
     blank = billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "  "})
     assert blank.status_code == 422 and "reason" in blank.json["errors"]
     missing = billing.post(f"invoices/{invoice.id}/credit-notes", {})
     assert missing.status_code == 422 and "reason" in missing.json["errors"]
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_discarding_a_draft_frees_what_it_would_have_credited(billing, make):
@@ -147,11 +136,11 @@ def test_discarding_a_draft_frees_what_it_would_have_credited(billing, make):
 
 def test_a_draft_invoice_is_not_credited(billing, make):
     invoice = draft(make)
-    before = state()
+    before = billing_state()
     response = billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "Nope"})
     assert response.status_code == 409 and response.json["code"] == "invoice_not_approved"
     assert billing.post("invoices/4242/credit-notes", {"reason": "Nope"}).status_code == 404
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_list_by_invoice_pages_newest_first(billing, make):
@@ -169,9 +158,9 @@ def test_list_by_invoice_pages_newest_first(billing, make):
 def test_sending_an_approved_credit_note_mails_it(billing, make, mail_server):
     invoice = approved(make, customer=make.customer(language="de", email="kunde@example.de"))
     note = billing.post(f"invoices/{invoice.id}/credit-notes", {"reason": "Kulanz"}).json
-    before = state()
+    before = billing_state()
     assert billing.post(f"credit-notes/{note['id']}/send").status_code == 409  # a draft is not sent
-    assert state() == before
+    assert billing_state() == before
     number = billing.post(f"credit-notes/{note['id']}/approve").json["number"]
     response = billing.post(f"credit-notes/{note['id']}/send")
     assert response.status_code == 200, response.json

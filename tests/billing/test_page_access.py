@@ -12,8 +12,7 @@ from dispatch.billing.credit_notes import approve_credit_note, create_credit_not
 from dispatch.billing.models import CreditNote, Invoice
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
-from tests.billing.helpers import approve
-from tests.billing.test_review_pages import snapshot
+from tests.billing.helpers import approve, billing_state
 from tests.support.csrf import csrf_token_from
 from tests.support.pages import draft_invoice
 
@@ -58,7 +57,7 @@ def test_others_can_neither_open_nor_use_the_billing_pages(client, auth, make, r
         auth.login(make.user(role).email)
     # A valid token (the refusal page carries one): the role is what refuses, not the missing token.
     token = csrf_token_from(client.get("/invoices" if role else "/login"))
-    before = snapshot()
+    before = billing_state()
     for path in GETS:
         response = client.get(path.format(**ids))
         assert response.status_code == status, path
@@ -67,7 +66,7 @@ def test_others_can_neither_open_nor_use_the_billing_pages(client, auth, make, r
     for path, data in POSTS:
         form = {"csrf_token": token, **filled(data, ids)}
         assert client.post(path.format(**ids), data=form).status_code == status, path
-    assert snapshot() == before
+    assert billing_state() == before
 
 
 def test_admins_may_use_every_billing_page(pages, client, make):
@@ -92,7 +91,7 @@ def test_state_conflicts_and_unknown_ids_on_the_pages_change_nothing(pages, clie
     approve_credit_note(note, None)
     db.session.commit()
     token = pages.token("/invoices")
-    before = snapshot()
+    before = billing_state()
     refused = [
         ("/invoices/{approved}/approve", 409),  # approved already
         ("/invoices/{draft}/send", 409),  # a draft is not sent
@@ -110,5 +109,5 @@ def test_state_conflicts_and_unknown_ids_on_the_pages_change_nothing(pages, clie
         assert response.status_code == status, (path, response.get_data(as_text=True)[:300])
     assert client.get(f"/invoices/{ids['draft']}/credit-notes/new").status_code == 409
     assert client.get("/credit-notes/999999").status_code == 404
-    assert snapshot() == before
+    assert billing_state() == before
     assert db.session.scalars(select(CreditNote.number).where(CreditNote.id == ids["note"])).one()

@@ -11,33 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from dispatch.audit import AuditEvent, events_for
-from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
+from dispatch.audit import events_for
+from dispatch.billing.models import Invoice
 from dispatch.extensions import db
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
 from dispatch.mail import OutboxMail
-from dispatch.numbering import DocumentCounter
-from tests.billing.helpers import approved, draft
+from tests.billing.helpers import approved, billing_state, draft
 from tests.support.tasks import wait_for_tasks
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 LINE = {"description": "Pressure relief valve", "quantity": "2", "unit": "C62", "unit_price": "18.50",
         "vat_rate": "21"}
-
-
-def state() -> tuple:
-    """Everything a refused request must leave as it was."""
-    db.session.expire_all()
-    return (
-        db.session.execute(select(Invoice.id, Invoice.status, Invoice.number, Invoice.gross_total, Invoice.sent_at,
-                                  Invoice.paid_on).order_by(Invoice.id)).all(),
-        db.session.execute(select(InvoiceLine.id, InvoiceLine.description, InvoiceLine.quantity,
-                                  InvoiceLine.net_amount).order_by(InvoiceLine.id)).all(),
-        db.session.execute(select(CreditNote.id, CreditNote.status, CreditNote.number)).all(),
-        db.session.execute(select(DocumentCounter.series, DocumentCounter.last_number)).all(),
-        db.session.scalar(select(func.count()).select_from(AuditEvent)),
-        db.session.scalar(select(func.count()).select_from(OutboxMail)),
-    )
 
 
 def send(client, method: str, path: str, body=None):
@@ -67,12 +51,12 @@ ENDPOINTS = [  # in an order that works as one walk: each success leaves what th
 def test_others_are_refused_and_nothing_changes(api, make, role, status):
     objects = _objects(make)
     client = api.as_user(make.user(role)) if role else api
-    before = state()
+    before = billing_state()
     for method, path, body, _success in ENDPOINTS:
         response = send(client, method, path.format(**objects), body)
         assert response.status_code == status, (path, response.get_data(as_text=True)[:300])
         assert response.mimetype == "application/problem+json"
-    assert state() == before
+    assert billing_state() == before
 
 
 @pytest.mark.parametrize("role", ["billing", "admin"])
@@ -142,21 +126,21 @@ def test_bad_line_values_are_422_naming_the_field_and_change_nothing(api, make, 
     make.company()
     invoice = draft(make)
     client = api.as_user(make.user("billing"))
-    before = state()
+    before = billing_state()
     response = send(client, "post", f"invoices/{invoice.id}/lines", body)
     assert response.status_code == 422, response.json
     assert words in " ".join(response.json["errors"][field]), response.json
-    assert state() == before
+    assert billing_state() == before
     patched = send(client, "patch", f"invoices/{invoice.id}/lines/{invoice.lines[0].id}", {field: body.get(field, "x")})
     assert patched.status_code == 422 and field in patched.json["errors"]
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_malformed_json_is_400_and_unknown_lines_404(api, make):
     make.company()
     invoice, other = draft(make), draft(make)
     client = api.as_user(make.user("billing"))
-    before = state()
+    before = billing_state()
     for method, path in (("POST", f"invoices/{invoice.id}/lines"), ("PATCH", f"invoices/{invoice.id}/lines/1"),
                          ("POST", f"invoices/{invoice.id}/paid"), ("POST", f"invoices/{invoice.id}/credit-notes")):
         response = client.open(path, method, data="{not json", headers={"Content-Type": "application/json"})
@@ -166,14 +150,14 @@ def test_malformed_json_is_400_and_unknown_lines_404(api, make):
     assert send(client, "patch", foreign_line, {"quantity": "1"}).status_code == 404
     assert send(client, "delete", foreign_line).status_code == 404
     assert send(client, "post", "invoices/4242/lines", LINE).status_code == 404
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_an_approved_invoice_is_never_edited(api, make):
     make.company()
     invoice = approved(make)
     client = api.as_user(make.user("billing"))
-    before = state()
+    before = billing_state()
     line = invoice.lines[0].id
     for method, path, body in (("post", f"invoices/{invoice.id}/lines", LINE),
                                ("post", f"invoices/{invoice.id}/lines", {"quantity": "oops"}),
@@ -186,7 +170,7 @@ def test_an_approved_invoice_is_never_edited(api, make):
         assert response.status_code == 409, (method, response.json)
         assert response.json["code"] == "invoice_not_draft"
         assert "credit note" in response.json["detail"]
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_send_queues_the_pdf_and_xml_to_the_customer_in_their_language(api, make, mail_server):
@@ -227,12 +211,12 @@ def test_sending_without_an_e_mail_address_or_a_draft_is_refused(api, make):
     invoice = approved(make, customer=make.customer(email=None))
     a_draft = draft(make)
     client = api.as_user(make.user("billing"))
-    before = state()
+    before = billing_state()
     refused = send(client, "post", f"invoices/{invoice.id}/send")
     assert refused.status_code == 422
     assert "no e-mail address" in refused.json["errors"]["email"][0]
     assert send(client, "post", f"invoices/{a_draft.id}/send").status_code == 409
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_mark_paid_records_the_day_audits_and_emits_the_webhook(api, make):
@@ -250,10 +234,10 @@ def test_mark_paid_records_the_day_audits_and_emits_the_webhook(api, make):
     assert delivery.event_type == "invoice.paid" and delivery.payload["data"]["number"] == invoice.number
     # sending a paid invoice again is a resend: it stays paid
     assert send(client, "post", f"invoices/{invoice.id}/send").json["status"] == "paid"
-    before = state()
+    before = billing_state()
     again = send(client, "post", f"invoices/{invoice.id}/paid", {"paid_on": TODAY.isoformat()})
     assert again.status_code == 409 and again.json["code"] == "already_paid"
-    assert state() == before
+    assert billing_state() == before
 
 
 @pytest.mark.parametrize(("paid_on", "status", "words"), [
@@ -265,22 +249,22 @@ def test_mark_paid_records_the_day_audits_and_emits_the_webhook(api, make):
 def test_bad_payment_dates_are_422_on_paid_on(api, make, paid_on, status, words):
     make.company()
     invoice = approved(make)
-    before = state()
+    before = billing_state()
     value = paid_on.isoformat() if isinstance(paid_on, date) else paid_on
     response = send(api.as_user(make.user("billing")), "post", f"invoices/{invoice.id}/paid", {"paid_on": value})
     assert response.status_code == status
     assert words in response.json["errors"]["paid_on"][0], response.json
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_a_draft_cannot_be_marked_paid(api, make):
     make.company()
     invoice = draft(make)
-    before = state()
+    before = billing_state()
     response = send(api.as_user(make.user("billing")), "post", f"invoices/{invoice.id}/paid",
                     {"paid_on": TODAY.isoformat()})
     assert response.status_code == 409 and response.json["code"] == "invoice_not_approved"
-    assert state() == before
+    assert billing_state() == before
 
 
 def test_openapi_documents_the_review_endpoints(client):

@@ -10,27 +10,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from dispatch.audit import AuditEvent
 from dispatch.billing import services
-from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
+from dispatch.billing.models import CreditNote, Invoice
 from dispatch.enums import InvoiceStatus
 from dispatch.extensions import db
 from dispatch.mail import OutboxMail
-from tests.billing.helpers import approve
+from tests.billing.helpers import approve, billing_state
 from tests.support.pages import draft_invoice
 from tests.views.helpers import text_of
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-
-
-def snapshot() -> tuple:
-    db.session.expire_all()
-    return (db.session.execute(select(Invoice.id, Invoice.status, Invoice.number, Invoice.gross_total,
-                                      Invoice.paid_on)).all(),
-            db.session.execute(select(InvoiceLine.id, InvoiceLine.quantity, InvoiceLine.description)).all(),
-            db.session.scalar(select(func.count()).select_from(CreditNote)),
-            db.session.scalar(select(func.count()).select_from(OutboxMail)),
-            db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
 
 def field_error(page_html: str, field_id: str) -> str:
@@ -68,14 +57,14 @@ def test_bad_line_values_are_shown_beside_their_field_and_nothing_changes(pages,
     invoice = draft_invoice(make)
     pages.login_as("billing")
     path = f"/invoices/{invoice.id}/lines/new"
-    before = snapshot()
+    before = billing_state()
     data = {"csrf_token": pages.token(path), "description": "Seal", "quantity": "1", "unit": "C62",
             "unit_price": "2", "vat_rate": "21"} | values
     response = client.post(path, data=data)
     assert response.status_code == 422
     assert words in field_error(response.get_data(as_text=True), field)
     assert "Please correct the following:" in text_of(response)
-    assert snapshot() == before
+    assert billing_state() == before
 
 
 def test_a_line_is_changed_and_removed(pages, client, make):
@@ -107,14 +96,14 @@ def test_an_approved_invoice_offers_no_edits_and_refuses_them(pages, client, mak
     body = page.get_data(as_text=True)
     assert "Add a line" not in text_of(page) and "/remove" not in body
     token = pages.token(f"/invoices/{invoice.id}")
-    before = snapshot()
+    before = billing_state()
     line = invoice.lines[0].id
     assert client.get(f"/invoices/{invoice.id}/lines/{line}").status_code == 409
     edited = client.post(f"/invoices/{invoice.id}/lines/{line}", data={"csrf_token": token, "quantity": "9"})
     assert edited.status_code == 409 and "credit note" in text_of(edited)
     assert client.post(f"/invoices/{invoice.id}/lines/{line}/remove", data={"csrf_token": token}).status_code == 409
     assert client.post(f"/invoices/{invoice.id}/lines/{line}/remove").status_code == 400  # no CSRF token
-    assert snapshot() == before
+    assert billing_state() == before
 
 
 def test_what_blocks_approval_is_shown_beside_its_field_before_and_after_trying(pages, client, make):
@@ -130,12 +119,12 @@ def test_what_blocks_approval_is_shown_beside_its_field_before_and_after_trying(
     vat = re.search(r'id="error-buyer_vat_number">(.*?)</p>', page).group(1)
     assert "VAT number NL123456789B99 is not valid" in vat
     assert 'href="#error-iban"' in page
-    before = snapshot()
+    before = billing_state()
     refused = client.post(f"/invoices/{invoice.id}/approve",
                           data={"csrf_token": pages.token(f"/invoices/{invoice.id}")})
     assert refused.status_code == 422
     assert "correct what is marked below" in text_of(refused) and 'id="error-iban"' in refused.get_data(as_text=True)
-    assert snapshot() == before
+    assert billing_state() == before
 
 
 def test_send_and_resend_by_e_mail(pages, client, make):
@@ -161,25 +150,25 @@ def test_sending_to_a_customer_without_e_mail_says_so_beside_the_address(pages, 
     db.session.get(Customer, invoice_customer).email = None
     db.session.commit()
     pages.login_as("billing")
-    before = snapshot()
+    before = billing_state()
     response = client.post(f"/invoices/{invoice.id}/send", data={"csrf_token": pages.token(f"/invoices/{invoice.id}")})
     assert response.status_code == 422
     assert "no e-mail address" in re.search(r'id="error-email">(.*?)</p>', response.get_data(as_text=True)).group(1)
-    assert snapshot() == before
+    assert billing_state() == before
 
 
 def test_mark_paid_with_a_date_checked_beside_the_field(pages, client, make):
     invoice = approve(draft_invoice(make))
     pages.login_as("billing")
     path = f"/invoices/{invoice.id}"
-    before = snapshot()
+    before = billing_state()
     future = client.post(f"{path}/paid", data={"csrf_token": pages.token(path),
                                                "paid_on": (TODAY + timedelta(days=2)).isoformat()})
     assert future.status_code == 422
     assert "cannot be in the future" in field_error(future.get_data(as_text=True), "paid_on")
     missing = client.post(f"{path}/paid", data={"csrf_token": pages.token(path), "paid_on": ""})
     assert missing.status_code == 422 and "Enter the day the payment arrived." in text_of(missing)
-    assert snapshot() == before
+    assert billing_state() == before
     paid = client.post(f"{path}/paid", data={"csrf_token": pages.token(path), "paid_on": TODAY.isoformat()})
     assert paid.status_code == 303
     db.session.expire_all()
@@ -194,14 +183,14 @@ def test_a_credit_note_is_made_approved_and_listed_from_the_pages(pages, client,
     form = client.get(path)
     first = invoice.lines[0]
     assert f'name="line-{first.id}"' in form.get_data(as_text=True)
-    before = snapshot()
+    before = billing_state()
     too_much = client.post(path, data={"csrf_token": pages.token(path), "reason": "Too much",
                                        f"line-{first.id}": "5"})
     assert too_much.status_code == 422
     assert "can still be credited" in field_error(too_much.get_data(as_text=True), f"line-{first.id}")
     no_reason = client.post(path, data={"csrf_token": pages.token(path), "reason": ""})
     assert no_reason.status_code == 422 and "Say why the invoice is credited" in text_of(no_reason)
-    assert snapshot() == before
+    assert billing_state() == before
 
     created = client.post(path, data={"csrf_token": pages.token(path), "reason": "Goodwill",
                                       **{f"line-{line.id}": "" for line in invoice.lines}, f"line-{first.id}": "1"})
@@ -244,8 +233,8 @@ def test_bulk_approval_without_script_approves_the_rest_and_lists_refusals(pages
 def test_other_roles_cannot_open_or_use_the_review_pages(pages, client, make, role):
     invoice = approve(draft_invoice(make))
     pages.login_as(role)
-    before = snapshot()
+    before = billing_state()
     for path in ("/credit-notes", f"/invoices/{invoice.id}/credit-notes/new", f"/invoices/{invoice.id}/lines/new"):
         assert client.get(path).status_code == 403, path
     assert client.post("/invoices/approve", data={"invoice_id": invoice.id}).status_code in (400, 403)
-    assert snapshot() == before
+    assert billing_state() == before
