@@ -7,14 +7,15 @@ from decimal import Decimal
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from dispatch.admin.models import Company, JobKindRate
+from dispatch.admin.models import Company
 from dispatch.audit import AuditEvent
 from dispatch.billing.models import RateGroup
 from dispatch.enums import Role, TravelBilling
 from dispatch.extensions import db
 from dispatch.storage import storage
+from tests.admin.helpers import snapshot
 from tests.support.uploads import multipart
 
 MB = 1024 * 1024
@@ -32,16 +33,6 @@ def patch(client, body):
 
 def put_logo(client, data: bytes, filename: str = "logo.png"):
     return client.put("settings/logo", **multipart({"file": (data, filename)}))
-
-
-def snapshot() -> tuple:
-    db.session.expire_all()
-    company = db.session.get(Company, 1)
-    columns = {column.name: getattr(company, column.key) for column in Company.__table__.columns}
-    groups = [(g.id, g.name, g.hourly_rate) for g in db.session.scalars(select(RateGroup).order_by(RateGroup.id))]
-    kinds = [(r.kind, r.hourly_rate) for r in db.session.scalars(select(JobKindRate))]
-    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    return columns, groups, kinds, events
 
 
 def image(fmt: str, size: tuple[int, int], mode: str = "RGB") -> bytes:

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from dispatch.admin.models import Company, JobKindRate
 from dispatch.enums import JobKind, Role, TravelBilling
 from dispatch.extensions import db
-from tests.admin.test_settings_api import snapshot
+from tests.admin.helpers import snapshot
 from tests.support.csrf import csrf_token_from
 
 
