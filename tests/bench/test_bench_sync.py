@@ -14,7 +14,7 @@ Order: online, with the outbox held (its Web Lock), the server is warmed up with
 third job, then the plain loop is timed, then the outbox is released and timed until it is empty and
 the server has every row. The outbox's time covers what the app adds per record: its GET /me first,
 reading each record and file from IndexedDB, deleting it after the 2xx in one transaction with the
-job's local state, and the status bar and job page re-rendered after each one.
+job's local state, and the screens redrawn (at most once per animation frame).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ PHOTOS = 20
 OTHERS_PER_PHOTO = 4  # after each photo: time, part, time, part (the last group one short: 100 in all)
 ACTIONS = 100
 # A plain loop is the floor. The outbox does more per record (IndexedDB reads and a delete transaction,
-# the screens re-rendered after each one); measured 2.2-2.7x on a busy 2-core machine; a regression
+# the screens redrawn once per frame); measured 1.5-1.6x on a busy 2-core machine; a regression
 # that makes it several times slower fails here.
 MAX_RATIO = 4.0
 
