@@ -32,6 +32,7 @@ def operations(client):
 
 
 def resolve(schema: dict, components: dict) -> dict:
+    """``schema`` with its $ref followed to the component."""
     while "$ref" in schema:
         schema = components["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     return schema
@@ -48,6 +49,7 @@ def wrong_value(schema: dict, components: dict):
 
 
 def table_counts() -> dict[str, int]:
+    """Rows per table, as committed."""
     db.session.expire_all()
     return {table.name: db.session.scalar(select(func.count()).select_from(table))
             for table in db.metadata.sorted_tables}
@@ -70,6 +72,7 @@ def caller(callers: dict, path: str):
 
 
 def named(errors: dict, field: str) -> bool:
+    """Whether the problem's field errors name ``field`` (or a field inside it)."""
     return any(key == field or key.startswith(f"{field}.") for key in errors)
 
 
