@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_before_api_request)
     app.after_request(_finish_unit_of_work)
+    app.after_request(_never_cache_secrets)
 
 
 def _before_api_request() -> Response | None:
@@ -69,6 +70,13 @@ def _before_api_request() -> Response | None:
     if request.method == "POST" and idempotency.replayable():
         return idempotency.begin(current_user.id)
     return None
+
+
+def _never_cache_secrets(response: Response) -> Response:
+    """An answer that carries a secret (a token, a signing secret) is kept by no cache (RFC 6749 5.1)."""
+    if is_api_request() and not idempotency.replayable():
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _finish_unit_of_work(response: Response) -> Response:

@@ -121,7 +121,7 @@ def test_keys_are_kept_thirty_days_at_least_then_purged(api, make):
     assert purge_expired() == 1
 
 
-def test_answers_carrying_a_secret_are_never_stored(app, api, make):
+def test_answers_carrying_a_secret_are_never_stored_nor_cached(app, api, make):
     """Token, new webhook endpoint and renewed secret: marked not_replayable, so no key row holds the secret."""
     marked = {name for name, view in app.view_functions.items() if getattr(view, "not_replayable", False)}
     assert marked == {"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret"}
@@ -133,3 +133,5 @@ def test_answers_carrying_a_secret_are_never_stored(app, api, make):
                        idempotency_key="secret-3")
     assert (created.status_code, renewed.status_code) == (201, 200) and token.status_code == 201
     assert count(IdempotencyRecord) == 0
+    assert {answer.headers.get("Cache-Control") for answer in (created, renewed, token)} == {"no-store"}
+    assert "no-store" not in admin.get("webhooks").headers.get("Cache-Control", "")  # only secrets
