@@ -25,7 +25,7 @@ from dispatch.billing.amounts import LineSpec, append_line, line_net, recalculat
 from dispatch.billing.models import CreditNote, Invoice, InvoiceLine
 from dispatch.dbtypes import utcnow
 from dispatch.enums import InvoiceStatus
-from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
+from dispatch.errors import Conflict, DomainError, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 from dispatch.integrations import webhooks
 from dispatch.storage import storage
@@ -128,6 +128,23 @@ def approve_invoice(invoice: Invoice, actor_id: int | None) -> Invoice:
                  gross_total=invoice.gross_total)
     webhooks.emit(webhooks.INVOICE_APPROVED, webhooks.invoice_payload(invoice))
     return invoice
+
+
+class BulkApproval(NamedTuple):
+    approved: list[Invoice]
+    refused: list[tuple[int, DomainError]]  # (invoice id, why)
+
+
+def approve_each(invoice_ids: list[int], actor_id: int | None) -> BulkApproval:
+    """Approve drafts one by one, each in its own savepoint: one refused invoice does not stop the others."""
+    result = BulkApproval([], [])
+    for invoice_id in invoice_ids:
+        try:
+            with db.session.begin_nested():
+                result.approved.append(approve_invoice(get_invoice(invoice_id), actor_id))
+        except DomainError as error:
+            result.refused.append((invoice_id, error))
+    return result
 
 
 def issue_number(document: Invoice | CreditNote, series: str, actor_id: int | None, settings: Company) -> date:

@@ -17,7 +17,6 @@ from dispatch.closure import services as closure
 from dispatch.customers import services as customers
 from dispatch.enums import InvoiceStatus, Role
 from dispatch.errors import Conflict, DomainError, Invalid
-from dispatch.extensions import db
 from dispatch.pagination import paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.web import form_failed
@@ -53,19 +52,12 @@ def invoices():  # noqa: ANN201
 def approve_many():  # noqa: ANN201
     """Approve the selected drafts one by one (the page's script does the same with a progress bar);
     one refused invoice does not stop the others."""
-    approved, refused = [], []
-    for invoice_id in request.form.getlist("invoice_id", type=int):
-        try:
-            with db.session.begin_nested():
-                invoice = services.approve_invoice(services.get_invoice(invoice_id), current_user.id)
-            approved.append(invoice.number)
-        except DomainError as error:
-            refused.append((invoice_id, _reasons(error)))
+    approved, refused = services.approve_each(request.form.getlist("invoice_id", type=int), current_user.id)
     if approved:
-        flash(_("%(count)s invoices approved: %(numbers)s.", count=len(approved), numbers=", ".join(approved)),
-              "success")
-    for invoice_id, reasons in refused:
-        flash(_("Draft %(id)s was not approved: %(reasons)s", id=invoice_id, reasons=reasons), "error")
+        numbers = ", ".join(invoice.number for invoice in approved)
+        flash(_("%(count)s invoices approved: %(numbers)s.", count=len(approved), numbers=numbers), "success")
+    for invoice_id, error in refused:
+        flash(_("Draft %(id)s was not approved: %(reasons)s", id=invoice_id, reasons=_reasons(error)), "error")
     if not approved and not refused:
         flash(_("Select the drafts to approve first."), "warning")
     return redirect(url_for("billing.invoices", status="draft"), 303)
