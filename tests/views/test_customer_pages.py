@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from dispatch.customers.models import Asset
@@ -60,8 +61,9 @@ def test_billing_reads_customers_without_the_asset_form(pages, client, world):
     assert response.status_code == 403
 
 
-def test_add_asset(pages, client, make):
-    pages.login_as("agent")
+@pytest.mark.parametrize("role", ["agent", "admin"])  # admins may do what the desk does
+def test_add_asset(pages, client, make, role):
+    pages.login_as(role)
     customer = make.customer()
     response = client.post(f"/customers/{customer.id}/assets", data={
         "csrf_token": pages.token(f"/customers/{customer.id}"), "asset-product": "Daikin Altherma",

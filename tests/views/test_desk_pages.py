@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from dispatch.customers.models import Asset, Customer
@@ -92,8 +93,9 @@ def test_new_ticket_for_a_new_customer_with_an_asset(pages, client):
     assert "Familie de Vries" in page and "RT-998877" in page
 
 
-def test_new_ticket_for_an_existing_customer_and_asset(pages, client, make):
-    pages.login_as("agent")
+@pytest.mark.parametrize("role", ["agent", "admin"])  # admins may do what the desk does
+def test_new_ticket_for_an_existing_customer_and_asset(pages, client, make, role):
+    pages.login_as(role)
     customer = make.customer(name="Jansen Loodgieters")
     asset = make.asset(customer, serial_number="SN-EXIST-1")
     form = client.get(f"/tickets/new?customer_id={customer.id}").get_data(as_text=True)
@@ -204,8 +206,9 @@ def test_ticket_page_costs_the_same_queries_for_2_and_12_assets_contracts_and_jo
     assert counts[2] == counts[12], counts
 
 
-def test_create_job_from_the_ticket(pages, client, make):
-    pages.login_as("agent")
+@pytest.mark.parametrize("role", ["agent", "admin"])  # admins may do what the desk does
+def test_create_job_from_the_ticket(pages, client, make, role):
+    pages.login_as(role)
     asset = make.asset(serial_number="JOB-ASSET")
     ticket = make.ticket(asset=asset)
     response = client.post(f"/tickets/{ticket.id}/jobs", data={

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from dispatch.closure import services as closure
@@ -31,8 +32,9 @@ def _schedule(client, pages, job, technician, on, start, end, **extra):
     return client.post(f"/jobs/{job.id}/schedule", data=data)
 
 
-def test_schedule_in_local_time_stores_utc(pages, client, make):
-    pages.login_as("agent")
+@pytest.mark.parametrize("role", ["agent", "admin"])  # admins may do what the desk does
+def test_schedule_in_local_time_stores_utc(pages, client, make, role):
+    pages.login_as(role)
     technician = make.user("technician", name="Piet Monteur")
     job = make.job()
     day = _local_day()
@@ -196,9 +198,10 @@ def _decisions(job) -> list[tuple[str, int | None]]:
         select(CoverageDecision).where(CoverageDecision.job_id == job.id).order_by(CoverageDecision.id))]
 
 
-def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make):
+@pytest.mark.parametrize("role", ["agent", "admin"])  # admins may do what the desk does
+def test_agent_decides_coverage_of_a_job_that_needs_review(pages, client, make, role):
     job = _job_that_needs_review(make)
-    pages.login_as("agent")
+    pages.login_as(role)
     page = text_of(client.get(f"/jobs/{job.id}"))
     assert "Needs review" in page and "Decide coverage" in page
     token = pages.token(f"/jobs/{job.id}")
