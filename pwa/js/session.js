@@ -14,8 +14,14 @@ export function user() {
   return current;
 }
 
+let leaving = false;
+
 /** Send the browser to the back office's sign-in page, coming back to the app. */
 export function goToLogin() {
+  // Several requests may meet the expired session at once (the job refresh, the outbox): one
+  // navigation, or each later one aborts the one before.
+  if (leaving) return;
+  leaving = true;
   window.location.assign(LOGIN_URL);
 }
 
