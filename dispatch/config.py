@@ -19,6 +19,11 @@ ENV_OVERRIDES: dict[str, type] = {
     "GEOCODER": str,
     "GEOCODER_URL": str,
     "GEOCODER_USER_AGENT": str,
+    "GEOCODER_SCHEME": str,
+    "GEOCODER_MIN_DELAY_SECONDS": float,
+    "TRAVEL_DETOUR_FACTOR": float,
+    "TRAVEL_SPEED_KMH": float,
+    "ROUTE_SOLVER_SECONDS": float,
     "MAP_TILE_URL": str,
     "MAP_ATTRIBUTION": str,
     "RATELIMIT_STORAGE_URI": str,
@@ -41,6 +46,14 @@ class Defaults:
     GEOCODER = "nominatim"
     GEOCODER_URL = "nominatim.openstreetmap.org"
     GEOCODER_USER_AGENT = "dispatch-field-service"
+    GEOCODER_SCHEME = "https"
+    # Nominatim's usage policy: at most one request a second, from the whole installation.
+    GEOCODER_MIN_DELAY_SECONDS = 1.0
+    # Travel estimates: straight-line distance x detour factor, at an average speed (dispatch/scheduling/geo).
+    TRAVEL_DETOUR_FACTOR = 1.3
+    TRAVEL_SPEED_KMH = 50.0
+    # Time the route solver (OR-Tools) may search before the best plan so far is taken.
+    ROUTE_SOLVER_SECONDS = 5.0
     # Map tiles of the technician app's job map (a Leaflet URL template) and their required credit, as text.
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_ATTRIBUTION = "© OpenStreetMap contributors"

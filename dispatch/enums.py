@@ -60,6 +60,23 @@ class JobStatus(StrEnum):
     POSTPONED = "postponed"
 
 
+class GeocodeStatus(StrEnum):
+    """Where an address's pin came from: still to look up, the geocoder, the offline gazetteer, or a person."""
+
+    PENDING = "pending"
+    LOCATED = "located"
+    APPROXIMATE = "approximate"  # a locality centroid: the town is right, the street is not
+    NOT_FOUND = "not_found"
+    MANUAL = "manual"  # an agent placed the pin
+
+
+class AbsenceReason(StrEnum):
+    LEAVE = "leave"
+    SICKNESS = "sickness"
+    TRAINING = "training"
+    OTHER = "other"
+
+
 class TimeKind(StrEnum):
     WORK = "work"
     TRAVEL = "travel"

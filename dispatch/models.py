@@ -14,5 +14,6 @@ from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint  # noq
 from dispatch.mail import OutboxMail  # noqa: F401
 from dispatch.numbering import DocumentCounter  # noqa: F401
 from dispatch.reporting import models as reporting_indexes  # noqa: F401
-from dispatch.scheduling.models import Absence, Job, TechnicianProfile  # noqa: F401
+from dispatch.scheduling.geo.models import GeocodeResult  # noqa: F401
+from dispatch.scheduling.models import Absence, Job, JobTemplate, TechnicianProfile  # noqa: F401
 from dispatch.tasks import BackgroundTask  # noqa: F401

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from dispatch.dbtypes import UTCDateTime, utcnow
+from dispatch.enums import GeocodeStatus, enum_column
 from dispatch.extensions import db
 
 contract_assets = Table(
@@ -32,6 +33,8 @@ class Customer(db.Model):
     postal_code: Mapped[str] = mapped_column(String(20))
     city: Mapped[str] = mapped_column(String(100))
     country: Mapped[str] = mapped_column(String(2))
+    # Suggestions favour this technician for the customer's jobs (one they know and trust).
+    preferred_technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="customer", order_by="Site.id")
@@ -52,6 +55,9 @@ class Site(db.Model):
     country: Mapped[str] = mapped_column(String(2))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    geocode_status: Mapped[GeocodeStatus] = mapped_column(enum_column(GeocodeStatus), default=GeocodeStatus.PENDING,
+                                                          index=True)
+    geocoded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     access_notes: Mapped[str | None] = mapped_column(Text)
 
     customer: Mapped[Customer] = relationship(back_populates="sites")

@@ -1,8 +1,9 @@
-"""Jobs (work orders), technicians' profiles and their absences."""
+"""Jobs (work orders), job templates, technicians' profiles and their absences."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,7 @@ from dispatch.auth.models import User
 from dispatch.customers.models import Asset, Site
 from dispatch.dbtypes import UTCDateTime, utcnow
 from dispatch.desk.models import Ticket
-from dispatch.enums import JobKind, JobStatus, enum_column
+from dispatch.enums import GeocodeStatus, JobKind, JobStatus, enum_column
 from dispatch.extensions import db
 
 # Monday..Sunday; each a list of ["HH:MM", "HH:MM"] intervals in the company's time zone.
@@ -31,15 +32,22 @@ class TechnicianProfile(db.Model):
     home_country: Mapped[str | None] = mapped_column(String(2))
     home_latitude: Mapped[float | None]
     home_longitude: Mapped[float | None]
+    home_geocode_status: Mapped[GeocodeStatus] = mapped_column(enum_column(GeocodeStatus),
+                                                               default=GeocodeStatus.PENDING)
     working_hours: Mapped[dict[str, list[list[str]]]] = mapped_column(JSON, default=dict)
     rate_group_id: Mapped[int | None] = mapped_column(ForeignKey("rate_groups.id"))
+    # The secret in the technician's iCalendar feed URL, hashed like API tokens; None: no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     user: Mapped[User] = relationship()
 
 
 class Absence(db.Model):
     __tablename__ = "absences"
-    __table_args__ = (Index("ix_absences_technician_span", "technician_id", "starts_at", "ends_at"),)
+    __table_args__ = (
+        Index("ix_absences_technician_span", "technician_id", "starts_at", "ends_at"),
+        Index("ix_absences_span", "starts_at", "ends_at"),  # everyone absent in a window: suggestions, board
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     technician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -47,6 +55,22 @@ class Absence(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class JobTemplate(db.Model):
+    """What a kind of job usually takes: duration, skills, a checklist and instructions, copied into new jobs."""
+
+    __tablename__ = "job_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[JobKind] = mapped_column(enum_column(JobKind), index=True)
+    duration_minutes: Mapped[int]
+    required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    checklist: Mapped[list[str]] = mapped_column(JSON, default=list)
+    instructions: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Job(db.Model):
@@ -68,7 +92,14 @@ class Job(db.Model):
     required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     duration_minutes: Mapped[int]
     instructions: Mapped[str | None] = mapped_column(Text)
+    # [{"text": "...", "done": false}, ...], copied from the template and ticked off by the technician.
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("job_templates.id", ondelete="SET NULL"))
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The arrival window promised to the customer; the visit starts inside it. None: any time that day.
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scheduled_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
     scheduled_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -85,3 +116,4 @@ class Job(db.Model):
     site: Mapped[Site] = relationship()
     asset: Mapped[Asset | None] = relationship()
     technician: Mapped[User | None] = relationship()
+    template: Mapped[JobTemplate | None] = relationship()

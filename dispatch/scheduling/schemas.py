@@ -10,9 +10,14 @@ from dispatch.schemas import Text
 
 
 class JobIn(Schema):
+    template_id = fields.Integer(allow_none=True, metadata={
+        "description": "a job template whose kind, duration, skills, checklist and instructions fill the gaps"})
     kind = fields.Enum(JobKind, by_value=True, allow_none=True)
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(5, 24 * 60))
+    duration_minutes = fields.Integer(validate=validate.Range(5, 24 * 60), allow_none=True,
+                                      metadata={"description": "required without a template"})
     required_skills = fields.List(Text(40, required=True), validate=validate.Length(max=20), load_default=list)
+    checklist = fields.List(Text(200, required=True), validate=validate.Length(max=50), allow_none=True,
+                            metadata={"description": "items to tick off on site; default the template's"})
     asset_id = fields.Integer(allow_none=True)
     instructions = Text(5000, allow_none=True)
 
@@ -61,6 +66,12 @@ class JobFields(Schema):
     duration_minutes = fields.Integer()
     required_skills = fields.List(fields.String())
     instructions = fields.String()
+    checklist = fields.List(fields.Dict(), metadata={"description": "[{text, done}], ticked off on site"})
+    template_id = fields.Integer(allow_none=True)
+    follow_up_of_id = fields.Integer(allow_none=True)
+    window_start = fields.AwareDateTime(allow_none=True, metadata={"description": "arrival window agreed with "
+                                                                                  "the customer"})
+    window_end = fields.AwareDateTime(allow_none=True)
     summary = fields.String()
     completed_at = fields.AwareDateTime()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,12 +23,17 @@ from dispatch.desk.models import Ticket
 from dispatch.enums import JobKind, JobStatus, Role
 from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
-from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, TechnicianProfile
+from dispatch.scheduling.availability import (
+    BOOKED,
+    ScheduleConflict,
+    job_location,
+    load_calendars,
+    working_intervals,
+)
+from dispatch.scheduling.geo import travel
+from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, JobTemplate, TechnicianProfile
 
 NUMBER_PREFIX = "J"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Jobs that hold a technician's time.
-BOOKED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED, JobStatus.CLOSED)
 # Which status may follow which (postponed leads back to unscheduled with a reason).
 TRANSITIONS: dict[JobStatus, set[JobStatus]] = {
     JobStatus.UNSCHEDULED: {JobStatus.SCHEDULED, JobStatus.CANCELLED},
@@ -56,7 +61,12 @@ def ensure_technician_profile(user: User) -> TechnicianProfile:
 
 
 def create_job(ticket: Ticket, data: dict[str, Any], actor_id: int | None = None) -> Job:
-    """A new unscheduled job for ``ticket`` at the ticket's site (or the given asset's site)."""
+    """A new unscheduled job for ``ticket`` at the ticket's site (or the given asset's site).
+
+    With a ``template_id`` the template's kind, duration, skills, checklist and instructions fill in what
+    ``data`` leaves out; skills of both are kept.
+    """
+    template = _template(data.get("template_id"))
     asset_id = data.get("asset_id", ticket.asset_id)
     site_id = ticket.site_id
     if asset_id is not None:
@@ -67,24 +77,46 @@ def create_job(ticket: Ticket, data: dict[str, Any], actor_id: int | None = None
     if site_id is None:
         raise Invalid(_("The ticket's customer has no service address."),
                       errors={"site_id": [_("No site to work at.")]})
+    duration = data.get("duration_minutes") or (template.duration_minutes if template else None)
+    if duration is None:
+        raise Invalid(_("How long will the job take?"),
+                      errors={"duration_minutes": [_("Give a duration or choose a job template.")]})
+    skills = set(data.get("required_skills") or []) | set(template.required_skills if template else [])
+    checklist = data.get("checklist")
+    if checklist is None:
+        checklist = list(template.checklist) if template else []
     now = utcnow()
     job = Job(
         number=numbering.formatted(NUMBER_PREFIX, now.year, numbering.next_number(NUMBER_PREFIX, now.year)),
-        kind=JobKind(data.get("kind") or JobKind.REPAIR),
+        kind=JobKind(data.get("kind") or (template.kind if template else JobKind.REPAIR)),
         status=JobStatus.UNSCHEDULED,
         ticket_id=ticket.id,
         site_id=site_id,
         asset_id=asset_id,
-        required_skills=sorted(set(data.get("required_skills") or [])),
-        duration_minutes=data["duration_minutes"],
-        instructions=data.get("instructions"),
+        required_skills=sorted(skills),
+        duration_minutes=duration,
+        instructions=data.get("instructions") or (template.instructions if template else None),
+        checklist=[{"text": item, "done": False} for item in checklist],
+        template_id=template.id if template else None,
+        follow_up_of_id=data.get("follow_up_of_id"),
         status_changed_at=now,
         created_at=now,
     )
     db.session.add(job)
     db.session.flush()
-    audit.record("job.created", job, actor_id, ticket_id=ticket.id, number=job.number)
+    audit.record("job.created", job, actor_id, ticket_id=ticket.id, number=job.number,
+                 template_id=job.template_id, follow_up_of_id=job.follow_up_of_id)
     return job
+
+
+def _template(template_id: int | None) -> JobTemplate | None:
+    """The active job template, None without an id; an unknown or retired one is a 422 on ``template_id``."""
+    if template_id is None:
+        return None
+    template = db.session.get(JobTemplate, template_id)
+    if template is None or not template.active:
+        raise Invalid(_("Unknown job template."), errors={"template_id": [_("No such active job template.")]})
+    return template
 
 
 def get_job(job_id: int) -> Job:
@@ -113,54 +145,13 @@ def change_status(job: Job, new_status: JobStatus, actor_id: int | None, at: dat
                  at=job.status_changed_at, **details)
 
 
-@dataclass
-class ScheduleConflict:
-    code: str  # overlap, absence, missing_skill, outside_working_hours
-    message: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-
 def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> list[ScheduleConflict]:
     """Everything that stands against ``technician`` doing ``job`` from ``start`` to ``end``."""
-    found: list[ScheduleConflict] = []
-    profile = ensure_technician_profile(technician)
-    missing = sorted(set(job.required_skills) - set(profile.skills))
-    if missing:
-        found.append(ScheduleConflict("missing_skill", _("%(name)s lacks skills: %(skills)s.", name=technician.name,
-                                                           skills=", ".join(missing)), {"skills": missing}))
-    overlapping = db.session.scalars(
-        select(Job).where(
-            Job.technician_id == technician.id, Job.id != job.id, Job.status.in_(BOOKED),
-            Job.scheduled_start < end, Job.scheduled_end > start,
-        ).limit(5)
-    ).all()
-    for other in overlapping:
-        found.append(ScheduleConflict("overlap", _("Overlaps job %(number)s.", number=other.number),
-                                      {"job_id": other.id}))
-    absences = db.session.scalars(
-        select(Absence).where(Absence.technician_id == technician.id, Absence.starts_at < end,
-                              Absence.ends_at > start).limit(5)
-    ).all()
-    for absence in absences:
-        found.append(ScheduleConflict("absence", _("%(name)s is absent (%(reason)s).", name=technician.name,
-                                                     reason=absence.reason), {"absence_id": absence.id}))
-    if not within_working_hours(profile, start, end):
-        found.append(ScheduleConflict("outside_working_hours",
-                                      _("Outside %(name)s's working hours.", name=technician.name)))
-    return found
-
-
-def within_working_hours(profile: TechnicianProfile, start: datetime, end: datetime) -> bool:
-    """Whether ``start``..``end`` lies inside one of the technician's working intervals of that day."""
-    zone = company_zone()
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    if local_start.date() != local_end.date() and local_end.time() != time(0):
-        return False
-    hours = profile.working_hours or DEFAULT_WORKING_HOURS
-    for begin, finish in hours.get(WEEKDAYS[local_start.weekday()], []):
-        if time.fromisoformat(begin) <= local_start.time() and local_end.time() <= time.fromisoformat(finish):
-            return True
-    return False
+    ensure_technician_profile(technician)
+    calendar = load_calendars(start, end, [technician.id])[technician.id]
+    window = (job.window_start, job.window_end) if job.window_start and job.window_end else None
+    return calendar.conflicts(job_id=job.id, required_skills=job.required_skills, start=start, end=end,
+                              location=job_location(job), travel=travel.estimator(), appointment_window=window)
 
 
 def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor_id: int | None) -> Job:
@@ -233,7 +224,8 @@ def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> lis
         jobs_that_day = load.get(technician.id, 0)
         score -= jobs_that_day * 5
         reasons.append(ngettext("%(num)s job that day", "%(num)s jobs that day", jobs_that_day))
-        if profile and not within_working_hours(profile, start, end):
+        if profile and not any(begin <= start and end <= finish for begin, finish in
+                               working_intervals(profile.working_hours, start, end, company_zone())):
             score -= 30
             reasons.append(_("outside working hours"))
         else:

@@ -1,0 +1,268 @@
+"""Who is free when: technicians' working time, absences and booked jobs over a span.
+
+``load_calendars`` reads everything in three queries whatever the number of technicians; the rest is
+plain computation on the loaded calendars, so suggestions, the board's conflict flags, reassignment and
+day planning all judge a window by the same rules without touching the database again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from dispatch.admin.services import company_zone
+from dispatch.auth.models import User
+from dispatch.customers.models import Site
+from dispatch.enums import JobStatus, Role
+from dispatch.extensions import db
+from dispatch.scheduling.geo.travel import LatLon, TravelEstimator
+from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, TechnicianProfile
+
+UTC = ZoneInfo("UTC")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Jobs that hold a technician's time.
+BOOKED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED, JobStatus.CLOSED)
+# Slots offered to agents start on a quarter hour.
+SLOT_STEP = timedelta(minutes=15)
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass
+class ScheduleConflict:
+    """One reason a technician cannot do a job in a window; ``code`` is stable, ``message`` is for people."""
+
+    code: str  # missing_skill, overlap, absence, outside_working_hours, travel_time, outside_appointment_window
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A job holding a technician's time."""
+
+    job_id: int
+    number: str
+    start: datetime
+    end: datetime
+    location: LatLon | None
+
+
+@dataclass(frozen=True)
+class Away:
+    """An absence: leave, sickness, training."""
+
+    absence_id: int
+    start: datetime
+    end: datetime
+    reason: str
+
+
+@dataclass
+class TechnicianCalendar:
+    """One technician's skills, home base, working intervals, absences and bookings over the loaded span."""
+
+    technician_id: int
+    name: str
+    skills: frozenset[str]
+    home: LatLon | None
+    working: list[Span]
+    absences: list[Away]
+    bookings: list[Booking]
+
+    def conflicts(self, *, job_id: int | None, required_skills: Collection[str], start: datetime, end: datetime,
+                  location: LatLon | None, travel: TravelEstimator,
+                  appointment_window: Span | None = None) -> list[ScheduleConflict]:
+        """Everything that stands against this technician doing the job from ``start`` to ``end``."""
+        found: list[ScheduleConflict] = []
+        missing = sorted(set(required_skills) - self.skills)
+        if missing:
+            found.append(ScheduleConflict("missing_skill", _("%(name)s lacks skills: %(skills)s.", name=self.name,
+                                                               skills=", ".join(missing)), {"skills": missing}))
+        for booking in self.bookings:
+            if booking.job_id != job_id and booking.start < end and booking.end > start:
+                found.append(ScheduleConflict("overlap", _("Overlaps job %(number)s.", number=booking.number),
+                                              {"job_id": booking.job_id}))
+        for away in self.absences:
+            if away.start < end and away.end > start:
+                found.append(ScheduleConflict("absence", _("%(name)s is absent (%(reason)s).", name=self.name,
+                                                             reason=away.reason), {"absence_id": away.absence_id}))
+        if not any(begin <= start and end <= finish for begin, finish in self.working):
+            found.append(ScheduleConflict("outside_working_hours",
+                                          _("Outside %(name)s's working hours.", name=self.name)))
+        found.extend(self._travel_conflicts(job_id, start, end, location, travel))
+        if appointment_window is not None and not appointment_window[0] <= start <= appointment_window[1]:
+            found.append(ScheduleConflict("outside_appointment_window",
+                                          _("Starts outside the time window agreed with the customer.")))
+        return found
+
+    def _travel_conflicts(self, job_id: int | None, start: datetime, end: datetime, location: LatLon | None,
+                          travel: TravelEstimator) -> list[ScheduleConflict]:
+        """The previous job of the day ends too late to drive here, or this one to drive to the next."""
+        if location is None:
+            return []
+        found = []
+        before = self.previous_booking(start, job_id)
+        if before is not None and before.location is not None and before.end <= start:
+            needed = travel.minutes(before.location, location)
+            if before.end + timedelta(minutes=needed) > start:
+                found.append(ScheduleConflict(
+                    "travel_time", _("%(minutes)s min of driving from job %(number)s do not fit before the start.",
+                                     minutes=needed, number=before.number),
+                    {"job_id": before.job_id, "minutes": needed}))
+        after = self.next_booking(end, job_id)
+        if after is not None and after.location is not None and after.start >= end:
+            needed = travel.minutes(location, after.location)
+            if end + timedelta(minutes=needed) > after.start:
+                found.append(ScheduleConflict(
+                    "travel_time", _("%(minutes)s min of driving to job %(number)s do not fit after the end.",
+                                     minutes=needed, number=after.number),
+                    {"job_id": after.job_id, "minutes": needed}))
+        return found
+
+    def previous_booking(self, moment: datetime, job_id: int | None = None) -> Booking | None:
+        """The last booking of the same working day ending at or before ``moment``."""
+        day_start = moment - timedelta(hours=16)
+        earlier = [b for b in self.bookings if b.job_id != job_id and day_start <= b.end <= moment]
+        return max(earlier, key=lambda booking: booking.end, default=None)
+
+    def next_booking(self, moment: datetime, job_id: int | None = None) -> Booking | None:
+        """The first booking of the same working day starting at or after ``moment``."""
+        day_end = moment + timedelta(hours=16)
+        later = [b for b in self.bookings if b.job_id != job_id and moment <= b.start <= day_end]
+        return min(later, key=lambda booking: booking.start, default=None)
+
+    def previous_stop(self, moment: datetime, job_id: int | None = None) -> LatLon | None:
+        """Where the technician comes from at ``moment``: the previous job of the day, else home."""
+        before = self.previous_booking(moment, job_id)
+        if before is not None and before.location is not None:
+            return before.location
+        return self.home
+
+    def booked_minutes(self, start: datetime, end: datetime) -> int:
+        """Minutes of bookings inside ``start``..``end``: the technician's load."""
+        return sum(int((min(b.end, end) - max(b.start, start)).total_seconds() // 60)
+                   for b in self.bookings if b.start < end and b.end > start)
+
+    def earliest_slot(self, duration: timedelta, after: datetime, latest_start: datetime,
+                      location: LatLon | None, travel: TravelEstimator, job_id: int | None = None) -> datetime | None:
+        """The first quarter-hour start at or after ``after`` (and not after ``latest_start``) that fits.
+
+        It fits when the visit lies inside a working interval, clear of absences and other bookings, with
+        time to drive there from the previous stop (the home base for the first job of the day) and on to
+        the next booking.
+        """
+        busy = sorted([(b.start, b.end, b.location) for b in self.bookings if b.job_id != job_id]
+                      + [(a.start, a.end, None) for a in self.absences], key=lambda item: item[0])
+        for begin, finish in self.working:
+            if finish <= after or begin > latest_start:
+                continue
+            gap_start, came_from = begin, self.home
+            for busy_start, busy_end, busy_location in [*busy, (finish, finish, None)]:
+                if busy_end <= begin:
+                    continue
+                gap_end = min(busy_start, finish)
+                slot = self._fit(gap_start, gap_end, came_from, busy_location if busy_start < finish else None,
+                                 duration, after, latest_start, location, travel)
+                if slot is not None:
+                    return slot
+                if busy_end >= finish:
+                    break
+                gap_start, came_from = max(gap_start, busy_end), busy_location or came_from
+        return None
+
+    @staticmethod
+    def _fit(gap_start: datetime, gap_end: datetime, came_from: LatLon | None, going_to: LatLon | None,
+             duration: timedelta, after: datetime, latest_start: datetime, location: LatLon | None,
+             travel: TravelEstimator) -> datetime | None:
+        """The earliest start inside one free gap, or None."""
+        drive_in = timedelta(minutes=travel.minutes(came_from, location)) if came_from and location else timedelta()
+        drive_out = timedelta(minutes=travel.minutes(location, going_to)) if going_to and location else timedelta()
+        start = round_up(max(gap_start + drive_in, after), SLOT_STEP)
+        if start > latest_start or start + duration + drive_out > gap_end:
+            return None
+        return start
+
+
+def round_up(moment: datetime, step: timedelta) -> datetime:
+    """``moment`` rounded up to the next multiple of ``step`` since midnight UTC (quarter hours stay aligned)."""
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    steps = math.ceil((moment - midnight) / step)
+    return midnight + steps * step
+
+
+def working_intervals(hours: dict[str, list[list[str]]] | None, start: datetime, end: datetime,
+                      zone: ZoneInfo) -> list[Span]:
+    """The weekly working hours as UTC intervals over ``start``..``end`` (local days, daylight saving kept)."""
+    hours = hours or DEFAULT_WORKING_HOURS
+    intervals: list[Span] = []
+    day: date = start.astimezone(zone).date() - timedelta(days=1)
+    last: date = end.astimezone(zone).date()
+    while day <= last:
+        for begin, finish in hours.get(WEEKDAYS[day.weekday()], []):
+            local_begin = datetime.combine(day, time.fromisoformat(begin), zone)
+            local_finish = datetime.combine(day, time.fromisoformat(finish), zone)
+            utc_begin, utc_finish = local_begin.astimezone(UTC), local_finish.astimezone(UTC)
+            if utc_begin < end and utc_finish > start:
+                intervals.append((utc_begin, utc_finish))
+        day += timedelta(days=1)
+    return sorted(intervals)
+
+
+def load_calendars(start: datetime, end: datetime,
+                   technician_ids: Collection[int] | None = None) -> dict[int, TechnicianCalendar]:
+    """Calendars of the active technicians (or the given ones) over ``start``..``end``, in three queries."""
+    zone = company_zone()
+    technician_query = (
+        select(User, TechnicianProfile)
+        .outerjoin(TechnicianProfile, TechnicianProfile.user_id == User.id)
+        .where(User.role == Role.TECHNICIAN, User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    if technician_ids is not None:
+        technician_query = technician_query.where(User.id.in_(list(technician_ids)))
+    calendars: dict[int, TechnicianCalendar] = {}
+    for user, profile in db.session.execute(technician_query):
+        home = None
+        if profile is not None and profile.home_latitude is not None and profile.home_longitude is not None:
+            home = (profile.home_latitude, profile.home_longitude)
+        calendars[user.id] = TechnicianCalendar(
+            technician_id=user.id, name=user.name, skills=frozenset(profile.skills if profile else ()), home=home,
+            working=working_intervals(profile.working_hours if profile else None, start, end, zone),
+            absences=[], bookings=[])
+    if not calendars:
+        return calendars
+    ids = list(calendars)
+    # A day's margin on both sides: the previous and next stop of a window near the span's edges.
+    margin = timedelta(days=1)
+    for absence in db.session.scalars(
+            select(Absence).where(Absence.technician_id.in_(ids), Absence.starts_at < end + margin,
+                                  Absence.ends_at > start - margin).order_by(Absence.starts_at)):
+        calendars[absence.technician_id].absences.append(
+            Away(absence.id, absence.starts_at, absence.ends_at, absence.reason))
+    rows = db.session.execute(
+        select(Job.id, Job.number, Job.technician_id, Job.scheduled_start, Job.scheduled_end, Site.latitude,
+               Site.longitude)
+        .join(Site, Site.id == Job.site_id)
+        .where(Job.technician_id.in_(ids), Job.status.in_(BOOKED), Job.scheduled_start < end + margin,
+               Job.scheduled_end > start - margin)
+        .order_by(Job.scheduled_start, Job.id))
+    for job_id, number, technician_id, job_start, job_end, latitude, longitude in rows:
+        location = (latitude, longitude) if latitude is not None and longitude is not None else None
+        calendars[technician_id].bookings.append(Booking(job_id, number, job_start, job_end, location))
+    return calendars
+
+
+def job_location(job: Job) -> LatLon | None:
+    """The job's site coordinates, or None while the address is not located."""
+    site = job.site
+    if site is None or site.latitude is None or site.longitude is None:
+        return None
+    return (site.latitude, site.longitude)
