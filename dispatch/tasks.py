@@ -212,17 +212,22 @@ def _worker_app() -> Flask:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the tasks wait for the real commit (SQLAlchemy fires this for both)
     pending = session.info.pop(_PENDING_KEY, None)
     if pending and has_app_context():
         dispatch(pending)
 
 
-def _after_rollback(session: Session, _previous_transaction: Any) -> None:
+def _after_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:
+        return  # only a SAVEPOINT rolled back: the tasks recorded before it still stand
     session.info.pop(_PENDING_KEY, None)
 
 
 # Modules whose functions are registered as tasks with @task; imported when the app is made.
-TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.integrations.tasks")
+TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.integrations.tasks",
+                "dispatch.scheduling.geo.tasks")
 
 
 def init_app(app: Flask) -> None:

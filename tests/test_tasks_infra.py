@@ -79,3 +79,20 @@ def test_a_rolled_back_task_never_runs(app, mail_server):
 
     assert [message["Subject"] for message in mail_server.wait_for(1)] == ["Committed"]
     assert [task.name for task in db.session.scalars(select(BackgroundTask))] == ["mail.deliver"]
+
+
+def test_a_savepoint_neither_sends_nor_drops_the_tasks_recorded_before_it(app, mail_server):
+    queue_mail("d@customer.example", "Before the savepoint", "Body")
+    with db.session.begin_nested():  # as numbering does for the first number of a year
+        db.session.flush()
+    time.sleep(0.5)
+    assert mail_server.messages == []  # released savepoint: not yet committed, nothing sent
+    try:
+        with db.session.begin_nested():
+            raise RuntimeError("the savepoint is rolled back")
+    except RuntimeError:
+        pass
+    db.session.commit()
+    wait_for_tasks()
+
+    assert [message["Subject"] for message in mail_server.wait_for(1)] == ["Before the savepoint"]
