@@ -38,11 +38,22 @@ def retry_webhooks() -> int:
     return retry_due()
 
 
+def retry_geocoding() -> int:
+    """Ask the geocoder again about addresses still pending or only placed at their town centre."""
+    from dispatch.extensions import db
+    from dispatch.scheduling.geo.services import retry_unplaced
+
+    queued = retry_unplaced()
+    db.session.commit()  # the boundary of a periodic job, as a request's: the queued lookups run after it
+    return queued
+
+
 # name -> (function, interval in seconds)
 SCHEDULE: dict[str, tuple[Callable[[], int], int]] = {
     "sweep_tasks": (sweep_tasks, 60),
     "purge_idempotency_keys": (purge_idempotency_keys, 3600),
     "retry_webhooks": (retry_webhooks, 60),
+    "geo.retry": (retry_geocoding, 300),
 }
 
 

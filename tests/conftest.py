@@ -20,6 +20,7 @@ from dispatch import create_app
 from dispatch.extensions import db
 from tests.support.api import ApiClient
 from tests.support.client import IsolatedClient
+from tests.support.geocoder import GeocoderStandIn
 from tests.support.mailserver import MailServer
 from tests.support.pages import Pages
 
@@ -111,7 +112,22 @@ def storage_dir(workdir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, workdir: Path):
+def geocoder_server() -> GeocoderStandIn:
+    """The Nominatim stand-in every app (and the rq worker) asks; it knows no address unless a test teaches it."""
+    server = GeocoderStandIn()
+    server.start()
+    yield server
+    server.stop()
+
+
+def _geocoder_config(server: GeocoderStandIn) -> dict[str, str]:
+    return {"GEOCODER": "nominatim", "GEOCODER_URL": server.domain, "GEOCODER_SCHEME": "http",
+            "GEOCODER_MIN_DELAY_SECONDS": "0.01"}
+
+
+@pytest.fixture(scope="session")
+def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, workdir: Path,
+              geocoder_server: GeocoderStandIn):
     """A real ``rq worker`` process on the test Redis, when the suite runs with one."""
     if not REDIS_URL:
         yield None
@@ -120,7 +136,7 @@ def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, 
 
     Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "SMTP_URL": mail_server.url,
-           "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "test-secret"}
+           "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "test-secret", **_geocoder_config(geocoder_server)}
     log = open(workdir / "rq-worker.log", "wb")  # noqa: SIM115 - open for the life of the worker
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "rq"), "worker", "--url", REDIS_URL,
@@ -134,9 +150,12 @@ def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, 
 
 
 @pytest.fixture
-def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_worker):
+def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_worker, geocoder_server):
     url = databases.fresh()
+    geocoder_server.reset()
     app = create_app({
+        **_geocoder_config(geocoder_server),
+        "GEOCODER_MIN_DELAY_SECONDS": 0.01,
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": url,

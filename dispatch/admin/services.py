@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.numbers import list_currencies
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from stdnum import bic, iban
@@ -57,11 +57,14 @@ def company() -> Company:
 def company_zone() -> ZoneInfo:
     """The company's time zone: business days, working hours and times on screen all follow it.
 
-    Read from the company settings, falling back to ``COMPANY_TIMEZONE`` before they exist. (Flask-Babel
-    caches it per request for formatting; a primary-key read is cheap for the few other callers.)
+    Read from the company settings, falling back to ``COMPANY_TIMEZONE`` before they exist, once per
+    request or task (``g``): suggestions and reassignment ask for it per job. Changing the settings
+    forgets it.
     """
-    name = db.session.scalar(select(Company.timezone).where(Company.id == 1))
-    return ZoneInfo(name or current_app.config["COMPANY_TIMEZONE"])
+    if "company_zone" not in g:
+        name = db.session.scalar(select(Company.timezone).where(Company.id == 1))
+        g.company_zone = ZoneInfo(name or current_app.config["COMPANY_TIMEZONE"])
+    return g.company_zone
 
 
 def time_zones() -> list[str]:
@@ -91,6 +94,7 @@ def update_settings(data: dict[str, Any], actor_id: int | None) -> Company:
     changed = {key: value for key, value in clean.items() if getattr(settings, key) != value}
     for key, value in changed.items():
         setattr(settings, key, value)
+    g.pop("company_zone", None)
     if groups is not None:
         changed["rate_groups"] = _apply_groups(groups)
     if kind_rates is not None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request, send_from_directory
 
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
-from dispatch.web import content_security_policy
+from dispatch.web import map_page_policy
 
 bp = Blueprint("field", __name__)
 
@@ -53,23 +51,10 @@ def service_worker() -> Response:
     return response
 
 
-def tile_source(tile_url: str) -> str:
-    """The CSP source of a tile URL template: its origin, a ``{s}`` subdomain as ``*``; ``https:`` if odd."""
-    parts = urlsplit(tile_url)
-    if not parts.scheme and not parts.netloc:
-        return "'self'"  # tiles served by this application
-    host = re.sub(r"^\{[a-z]+\}\.", "*.", parts.netloc)
-    if parts.scheme not in ("http", "https") or not host or "{" in host:
-        return "https:"
-    return f"{parts.scheme}://{host}"
-
-
 @bp.after_app_request
 def _shell_policy(response: Response) -> Response:
     """The app's page (online at /app/, offline its cached /app/index.html) gets the back office's strict
     policy, with the map tile server as an image source."""
     if request.path.startswith("/app/") and response.mimetype == "text/html":
-        tile_url = current_app.config["MAP_TILE_URL"]  # empty: no maps
-        policy = content_security_policy([tile_source(tile_url)] if tile_url else [])
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", map_page_policy())
     return response

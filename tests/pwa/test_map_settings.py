@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.field.views import tile_source
+from dispatch.web import tile_source
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

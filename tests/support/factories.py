@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import g
+
 from dispatch.admin.models import Company
 from dispatch.auth.models import User
 from dispatch.auth.services import create_user
@@ -68,6 +70,7 @@ class Factory:
         for key, value in overrides.items():
             setattr(company, key, value)
         db.session.commit()
+        g.pop("company_zone", None)  # company_zone() keeps the zone for the app context
         return company
 
     def rate_group(self, name: str = "Standard", hourly_rate: str = "65.00") -> RateGroup:
