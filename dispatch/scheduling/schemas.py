@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.customers.schemas import AssetOut, SiteOut
 from dispatch.enums import JobKind, JobStatus
 from dispatch.schemas import Text
+
+MAX_SUGGESTION_WINDOW = timedelta(days=7)
 
 
 class JobIn(Schema):
@@ -26,19 +31,65 @@ class ScheduleIn(Schema):
     technician_id = fields.Integer(required=True)
     start = fields.AwareDateTime(required=True)
     end = fields.AwareDateTime(required=True)
+    override_reason = Text(500, allow_none=True, metadata={
+        "description": "schedule despite the conflicts, for this reason (audited)"})
+    window_start = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "arrival window agreed with the customer (with window_end); the visit starts inside it"})
+    window_end = fields.AwareDateTime(allow_none=True)
+
+    @validates_schema
+    def _window(self, data: dict, **_kwargs) -> None:  # noqa: ANN003
+        window_start, window_end = data.get("window_start"), data.get("window_end")
+        if (window_start is None) != (window_end is None):
+            missing = "window_end" if window_end is None else "window_start"
+            raise ValidationError(_("Give both window_start and window_end, or neither."), missing)
+        if window_start is not None and window_end <= window_start:
+            raise ValidationError(_("Must be after window_start."), "window_end")
+
+
+class ReasonIn(Schema):
+    reason = Text(500, required=True)
+
+
+class OptionalReasonIn(Schema):
+    reason = Text(500, allow_none=True)
 
 
 class SuggestionArgs(Schema):
-    start = fields.AwareDateTime(metadata={"description": "wanted start; default the next working morning"})
+    start = fields.AwareDateTime(metadata={"description": "the visit starts at or after; default the next "
+                                                          "working day (midnight, company time)"})
+    end = fields.AwareDateTime(metadata={"description": "the visit starts before; default the end of start's day"})
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+    @validates_schema
+    def _window(self, data: dict, **_kwargs) -> None:  # noqa: ANN003
+        start, end = data.get("start"), data.get("end")
+        if end is not None and start is None:
+            raise ValidationError(_("Give a start with the end."), "start")
+        if start is not None and end is not None:
+            if end <= start:
+                raise ValidationError(_("Must be after start."), "end")
+            if end - start > MAX_SUGGESTION_WINDOW:
+                raise ValidationError(_("At most 7 days after start."), "end")
 
 
 class SuggestionOut(Schema):
     technician_id = fields.Integer()
     name = fields.String()
     score = fields.Float()
-    distance_km = fields.Float(allow_none=True)
+    distance_km = fields.Float(allow_none=True, metadata={"description": "from the previous stop (the previous "
+                                                                         "job that day, else home)"})
+    travel_minutes = fields.Integer(allow_none=True)
+    earliest_start = fields.AwareDateTime()
+    earliest_end = fields.AwareDateTime()
+    preferred = fields.Boolean(metadata={"description": "the customer's preferred technician"})
     reasons = fields.List(fields.String())
+
+
+class ConflictOut(Schema):
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
 
 
 class CustomerBrief(Schema):

@@ -1,21 +1,16 @@
-"""Jobs from tickets, the job life cycle, scheduling rules and technician suggestions."""
+"""Jobs from tickets, the job life cycle and the scheduling rules (suggestions live in ``suggestions``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from geopy.distance import geodesic
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit, numbering
-from dispatch.admin.services import company_zone
 from dispatch.auth.models import User
 from dispatch.customers.models import Asset, Site
 from dispatch.dbtypes import utcnow
@@ -23,29 +18,28 @@ from dispatch.desk.models import Ticket
 from dispatch.enums import JobKind, JobStatus, Role
 from dispatch.errors import Conflict, Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
-from dispatch.scheduling.availability import (
-    BOOKED,
-    ScheduleConflict,
-    job_location,
-    load_calendars,
-    working_intervals,
-)
+from dispatch.scheduling import notifications
+from dispatch.scheduling.availability import ScheduleConflict, Span, job_location, load_calendars
 from dispatch.scheduling.geo import travel
-from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Absence, Job, JobTemplate, TechnicianProfile
+from dispatch.scheduling.models import DEFAULT_WORKING_HOURS, Job, JobTemplate, TechnicianProfile
 
 NUMBER_PREFIX = "J"
 # Which status may follow which (postponed leads back to unscheduled with a reason).
 TRANSITIONS: dict[JobStatus, set[JobStatus]] = {
     JobStatus.UNSCHEDULED: {JobStatus.SCHEDULED, JobStatus.CANCELLED},
     JobStatus.SCHEDULED: {JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.POSTPONED,
-                          JobStatus.CANCELLED},
+                          JobStatus.CANCELLED, JobStatus.UNSCHEDULED},
     JobStatus.EN_ROUTE: {JobStatus.ON_SITE, JobStatus.POSTPONED, JobStatus.CANCELLED},
     JobStatus.ON_SITE: {JobStatus.COMPLETED, JobStatus.POSTPONED},
-    JobStatus.POSTPONED: {JobStatus.SCHEDULED, JobStatus.CANCELLED},
+    JobStatus.POSTPONED: {JobStatus.SCHEDULED, JobStatus.CANCELLED, JobStatus.UNSCHEDULED},
     JobStatus.COMPLETED: {JobStatus.CLOSED},
     JobStatus.CLOSED: set(),
     JobStatus.CANCELLED: set(),
 }
+# Jobs whose visit is planned: taking them off the planning tells the customer.
+PLANNED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE)
+# Longest reason for an override, a postponement or a cancellation.
+REASON_MAX = 500
 ASSIGNED_STATUSES = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED,
                      JobStatus.CLOSED)
 
@@ -145,103 +139,135 @@ def change_status(job: Job, new_status: JobStatus, actor_id: int | None, at: dat
                  at=job.status_changed_at, **details)
 
 
-def conflicts(job: Job, technician: User, start: datetime, end: datetime) -> list[ScheduleConflict]:
-    """Everything that stands against ``technician`` doing ``job`` from ``start`` to ``end``."""
+def conflicts(job: Job, technician: User, start: datetime, end: datetime,
+              window: Span | None = None) -> list[ScheduleConflict]:
+    """Everything that stands against ``technician`` doing ``job`` from ``start`` to ``end``.
+
+    ``window`` is the appointment window to judge by; default the job's own.
+    """
     ensure_technician_profile(technician)
     calendar = load_calendars(start, end, [technician.id])[technician.id]
-    window = (job.window_start, job.window_end) if job.window_start and job.window_end else None
+    if window is None and job.window_start and job.window_end:
+        window = (job.window_start, job.window_end)
     return calendar.conflicts(job_id=job.id, required_skills=job.required_skills, start=start, end=end,
                               location=job_location(job), travel=travel.estimator(), appointment_window=window)
 
 
-def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor_id: int | None) -> Job:
-    """Assign ``job`` to a technician for a time window; any conflict is a 409 naming it."""
+class ScheduleRefused(Conflict):
+    """A 409 that names every conflict of a requested visit (codes from ``availability``)."""
+
+    def __init__(self, found: list[ScheduleConflict]) -> None:
+        super().__init__(" ".join(conflict.message for conflict in found), code=found[0].code,
+                         errors={"conflicts": [f"{c.code}: {c.message}" for c in found]})
+        self.conflicts = found
+
+
+def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor_id: int | None,
+             override_reason: str | None = None, *, window: Span | None = None) -> Job:
+    """Assign ``job`` to a technician for a visit; any conflict is a 409 naming them all.
+
+    With an ``override_reason`` an agent schedules despite the conflicts (audited with the reason).
+    ``window`` sets the arrival window agreed with the customer; the visit must start inside it.
+    """
     if end <= start:
         raise Invalid(_("The end is not after the start."), errors={"end": [_("Must be after start.")]})
     if end - start > timedelta(hours=24):
         raise Invalid(_("A visit longer than a day."), errors={"end": [_("A visit lasts at most 24 hours.")]})
+    reason = (override_reason or "").strip() or None
+    if reason is not None and len(reason) > REASON_MAX:
+        raise Invalid(_("The reason is too long."), errors={"override_reason": [
+            _("At most %(count)s characters.", count=REASON_MAX)]})
+    if window is not None:
+        _check_window(window, start)
     technician = db.session.get(User, technician_id)
     if technician is None or technician.role != Role.TECHNICIAN or not technician.active:
         raise Invalid(_("Unknown technician."), errors={"technician_id": [_("No such active technician.")]})
     if JobStatus.SCHEDULED not in TRANSITIONS[job.status]:
         raise Conflict(_("A %(status)s job cannot be scheduled.", status=job.status.value), code="invalid_transition")
-    found = conflicts(job, technician, start, end)
-    if found:
-        raise Conflict(" ".join(conflict.message for conflict in found), code=found[0].code,
-                       errors={"conflicts": [f"{c.code}: {c.message}" for c in found]})
-    previous = {"technician_id": job.technician_id, "start": job.scheduled_start, "end": job.scheduled_end}
+    found = conflicts(job, technician, start, end, window)
+    if found and reason is None:
+        raise ScheduleRefused(found)
+    before = appointment_of(job)
+    if window is not None:
+        job.window_start, job.window_end = window
     job.technician_id, job.scheduled_start, job.scheduled_end = technician.id, start, end
+    job.technician = technician
     if job.status != JobStatus.SCHEDULED:
         change_status(job, JobStatus.SCHEDULED, actor_id)
+    job.postponed_reason = None
     audit.record("job.scheduled", job, actor_id, technician_id=technician.id, start=start, end=end,
-                 previous_technician_id=previous["technician_id"], previous_start=previous["start"])
+                 previous_technician_id=before.technician_id, previous_start=before.start)
+    if found:
+        audit.record("job.schedule_overridden", job, actor_id, reason=reason, technician_id=technician.id,
+                     start=start, end=end,
+                     conflict_codes=[c.code for c in found], conflicts=[c.message for c in found])
+    notifications.appointment_changed(job, before, actor_id)
     return job
 
 
-@dataclass
-class Suggestion:
-    technician_id: int
-    name: str
-    score: float
-    distance_km: float | None
-    reasons: list[str]
+def _check_window(window: Span, start: datetime) -> None:
+    """The appointment window runs forward and holds the visit's start, else a 422 naming the field."""
+    window_start, window_end = window
+    if window_end <= window_start:
+        raise Invalid(_("The arrival window ends before it starts."),
+                      errors={"window_end": [_("Must be after window_start.")]})
+    if not window_start <= start <= window_end:
+        raise Invalid(_("The visit starts outside the arrival window."),
+                      errors={"window_start": [_("The visit's start must lie inside the window.")]})
 
 
-def suggestions(job: Job, start: datetime | None = None, limit: int = 10) -> list[Suggestion]:
-    """Technicians ranked for ``job``: skills and availability first, then distance and load."""
-    start = start or next_working_morning()
-    end = start + timedelta(minutes=job.duration_minutes)
-    site = db.session.get(Site, job.site_id)
-    candidates = technicians()
-    profiles = {p.user_id: p for p in db.session.scalars(
-        select(TechnicianProfile).where(TechnicianProfile.user_id.in_([t.id for t in candidates])))}
-    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    load = dict(db.session.execute(
-        select(Job.technician_id, func.count()).where(
-            Job.status.in_(BOOKED), Job.scheduled_start >= day_start,
-            Job.scheduled_start < day_start + timedelta(days=1)).group_by(Job.technician_id)
-    ).all())
-    busy = {row for row in db.session.scalars(
-        select(Job.technician_id).where(Job.status.in_(BOOKED), Job.id != job.id, Job.scheduled_start < end,
-                                        Job.scheduled_end > start))}
-    absent = set(db.session.scalars(
-        select(Absence.technician_id).where(Absence.starts_at < end, Absence.ends_at > start)))
-    ranked: list[Suggestion] = []
-    for technician in candidates:
-        profile = profiles.get(technician.id)
-        skills = set(profile.skills if profile else [])
-        missing = sorted(set(job.required_skills) - skills)
-        if missing or technician.id in busy or technician.id in absent:
-            continue
-        reasons = [_("has every required skill")] if job.required_skills else []
-        score = 100.0
-        distance = None
-        if profile and profile.home_latitude is not None and site and site.latitude is not None:
-            distance = round(geodesic((profile.home_latitude, profile.home_longitude),
-                                      (site.latitude, site.longitude)).km, 1)
-            score -= min(distance, 200) / 4
-            reasons.append(_("%(distance)s km from home base", distance=format_decimal(distance)))
-        jobs_that_day = load.get(technician.id, 0)
-        score -= jobs_that_day * 5
-        reasons.append(ngettext("%(num)s job that day", "%(num)s jobs that day", jobs_that_day))
-        if profile and not any(begin <= start and end <= finish for begin, finish in
-                               working_intervals(profile.working_hours, start, end, company_zone())):
-            score -= 30
-            reasons.append(_("outside working hours"))
-        else:
-            reasons.append(_("free at the requested time"))
-        ranked.append(Suggestion(technician.id, technician.name, round(score, 1), distance, reasons))
-    ranked.sort(key=lambda suggestion: (-suggestion.score, suggestion.name))
-    return ranked[:limit]
+def appointment_of(job: Job) -> notifications.Appointment:
+    """Who is coming when, as the job stands now."""
+    return notifications.Appointment(job.technician_id, job.scheduled_start, job.scheduled_end)
 
 
-def next_working_morning() -> datetime:
-    """9:00 in the company's zone on the next weekday after today, in UTC."""
-    zone = company_zone()
-    day = (utcnow().astimezone(zone) + timedelta(days=1)).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(9), zone).astimezone(ZoneInfo("UTC"))
+def unschedule(job: Job, reason: str | None, actor_id: int | None) -> Job:
+    """Take ``job`` off the planning, back to the unscheduled queue with no technician and no times."""
+    previous = appointment_of(job)
+    before = _take_off(job, JobStatus.UNSCHEDULED, reason, actor_id)
+    job.technician_id = job.scheduled_start = job.scheduled_end = None
+    job.technician = None
+    audit.record("job.unscheduled", job, actor_id, reason=(reason or "").strip() or None,
+                 previous_technician_id=previous.technician_id, previous_start=previous.start)
+    return _tell_cancelled(job, before, reason, actor_id)
+
+
+def postpone(job: Job, reason: str, actor_id: int | None) -> Job:
+    """Postpone ``job`` with a reason: it leaves the technician's day and waits to be planned again."""
+    before = _take_off(job, JobStatus.POSTPONED, _required(reason), actor_id)
+    job.postponed_reason = reason.strip()
+    return _tell_cancelled(job, before, job.postponed_reason, actor_id)
+
+
+def cancel(job: Job, reason: str, actor_id: int | None) -> Job:
+    """Cancel ``job`` with a reason; a planned visit is called off."""
+    before = _take_off(job, JobStatus.CANCELLED, _required(reason), actor_id)
+    return _tell_cancelled(job, before, reason.strip(), actor_id)
+
+
+def _required(reason: str | None) -> str:
+    """The reason, refused (422) when blank or too long."""
+    if not reason or not reason.strip():
+        raise Invalid(_("Give a reason."), errors={"reason": [_("A reason is required.")]})
+    return reason
+
+
+def _take_off(job: Job, status: JobStatus, reason: str | None, actor_id: int | None) -> notifications.Appointment:
+    """Move ``job`` to ``status`` (409 when the life cycle forbids it); the appointment as it was."""
+    if reason is not None and len(reason.strip()) > REASON_MAX:
+        raise Invalid(_("The reason is too long."), errors={"reason": [
+            _("At most %(count)s characters.", count=REASON_MAX)]})
+    before = appointment_of(job)
+    planned = job.status in PLANNED and before.start is not None
+    change_status(job, status, actor_id, reason=(reason or "").strip() or None)
+    return before if planned else notifications.Appointment(None, None, None)
+
+
+def _tell_cancelled(job: Job, before: notifications.Appointment, reason: str | None, actor_id: int | None) -> Job:
+    """Tell the customer a planned visit is off (nothing to tell when none was planned)."""
+    if before.start is not None:
+        notifications.appointment_cancelled(job, before, (reason or "").strip() or None, actor_id)
+    return job
 
 
 def jobs_for_technician(technician_id: int, start: datetime, end: datetime) -> list[Job]:

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from dispatch.admin.services import company_zone
 from dispatch.auth.access import roles_required
 from dispatch.billing import services as billing
 from dispatch.closure import services as closure
-from dispatch.dbtypes import utcnow
 from dispatch.enums import CoverageOutcome, JobStatus, Role
 from dispatch.errors import Conflict, Invalid
 from dispatch.field import services as field
-from dispatch.scheduling import services
-from dispatch.scheduling.forms import UTC, CoverageForm, ScheduleForm, options
+from dispatch.scheduling import services, suggestions
+from dispatch.scheduling.forms import (
+    UTC,
+    CancelForm,
+    CoverageForm,
+    PostponeForm,
+    ScheduleForm,
+    UnscheduleForm,
+    options,
+)
 from dispatch.scheduling.models import Job
 from dispatch.web import form_failed
 
@@ -47,22 +56,24 @@ def jobs():  # noqa: ANN201
 @roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
 def job(job_id: int):  # noqa: ANN201
     """The job: what, where, when, who; scheduling with suggestions; the technician's evidence."""
-    job = services.get_job(job_id)
-    return _job_page(job, ScheduleForm(formdata=None), CoverageForm(formdata=None))
+    return _job_page(services.get_job(job_id))
 
 
 @bp.post("/jobs/<int:job_id>/schedule")
 @roles_required(Role.AGENT, Role.ADMIN)
 def schedule(job_id: int):  # noqa: ANN201
-    """Assign a technician for a window typed in local time; a clash is shown as a 409 on the job page."""
+    """Assign a technician for a visit typed in local time; clashes are a 409 on the job page, with a field
+    to schedule anyway for a reason."""
     job = services.get_job(job_id)
     form = ScheduleForm()
     form.technician_id.choices = _technician_choices()
     conflict, status = None, 422
     if form.validate_on_submit():
-        start, end = form.window(company_zone())
+        zone = company_zone()
+        start, end = form.window(zone)
         try:
-            services.schedule(job, form.technician_id.data, start, end, current_user.id)
+            services.schedule(job, form.technician_id.data, start, end, current_user.id, form.override_reason.data,
+                              window=form.arrival_window(zone))
         except Conflict as error:
             status = 409
             if job.status in PLANNABLE:
@@ -70,14 +81,47 @@ def schedule(job_id: int):  # noqa: ANN201
             else:
                 flash(error.detail, "error")  # no form any more: started, finished or cancelled meanwhile
         except Invalid as error:
-            form_failed(form, error, {"start": "start", "end": "end", "technician_id": "technician_id"})
+            form_failed(form, error, {"window_start": "window_start", "window_end": "window_end"})
         else:
             flash(_("Job %(number)s scheduled for %(name)s.", number=job.number, name=job.technician.name),
                   "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
-    return _job_page(job, form, CoverageForm(formdata=None), conflict=conflict), status
+    return _job_page(job, form=form, conflict=conflict), status
 
 
+# The ways to take a job off the planning: the form, the service and the message on success.
+TAKE_OFF: dict[str, tuple[type[FlaskForm], Callable[..., Job], Callable[[str], str]]] = {
+    "unschedule": (UnscheduleForm, services.unschedule,
+                   lambda number: _("Job %(number)s is back in the unscheduled queue.", number=number)),
+    "postpone": (PostponeForm, services.postpone, lambda number: _("Job %(number)s is postponed.", number=number)),
+    "cancel": (CancelForm, services.cancel, lambda number: _("Job %(number)s is cancelled.", number=number)),
+}
+
+
+ACTION_STATUS = {"unschedule": JobStatus.UNSCHEDULED, "postpone": JobStatus.POSTPONED,
+                 "cancel": JobStatus.CANCELLED}
+
+
+@bp.post("/jobs/<int:job_id>/unschedule", defaults={"action": "unschedule"}, endpoint="unschedule")
+@bp.post("/jobs/<int:job_id>/postpone", defaults={"action": "postpone"}, endpoint="postpone")
+@bp.post("/jobs/<int:job_id>/cancel", defaults={"action": "cancel"}, endpoint="cancel")
+@roles_required(Role.AGENT, Role.ADMIN)
+def take_off(job_id: int, action: str):  # noqa: ANN201
+    """Unschedule, postpone or cancel with a reason; a refusal is shown beside the reason field."""
+    job = services.get_job(job_id)
+    form_class, change, done = TAKE_OFF[action]
+    form = form_class(prefix=action)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            change(job, form.reason.data, current_user.id)
+        except (Conflict, Invalid) as error:
+            status = error.status
+            form.reason.errors = [*form.reason.errors, *error.errors.get("reason", [error.detail])]
+        else:
+            flash(done(job.number), "success")
+            return redirect(url_for("scheduling.job", job_id=job.id), 303)
+    return _job_page(job, take_off={action: form}), status
 @bp.post("/jobs/<int:job_id>/coverage")
 @roles_required(Role.AGENT, Role.ADMIN)
 def decide_coverage(job_id: int):  # noqa: ANN201
@@ -98,47 +142,67 @@ def decide_coverage(job_id: int):  # noqa: ANN201
         else:
             flash(_("Coverage decided; job %(number)s is closed.", number=job.number), "success")
             return redirect(url_for("scheduling.job", job_id=job.id, _anchor="coverage"), 303)
-    return _job_page(job, ScheduleForm(formdata=None), form), status
+    return _job_page(job, coverage_form=form), status
 
 
 def _technician_choices() -> list[SelectChoice]:
     return options([("", _("Choose a technician"))] + [(t.id, t.name) for t in services.technicians()])
 
 
-def _suggestion_start(job: Job) -> datetime:
-    """The window to rank suggestions for: the one asked for, the job's own, or the next working morning."""
+def _suggestion_window(job: Job) -> tuple[datetime, datetime]:
+    """The window to rank suggestions for: the day and hours asked for, else the default of the API."""
+    zone = company_zone()
     try:
         day = datetime.strptime(request.args["day"], "%Y-%m-%d").date()
-        clock = datetime.strptime(request.args.get("from") or "09:00", "%H:%M").time()
+        begin = datetime.strptime(request.args.get("from") or "00:00", "%H:%M").time()
+        finish = request.args.get("to")
+        until = datetime.strptime(finish, "%H:%M").time() if finish else None
     except (KeyError, ValueError):
-        pass
-    else:
-        return datetime.combine(day, clock, company_zone()).astimezone(UTC)
-    if job.scheduled_start is not None and job.scheduled_start > utcnow():
-        return job.scheduled_start
-    return services.next_working_morning()
+        return suggestions.window_for(job, None, None)
+    start = datetime.combine(day, begin, zone).astimezone(UTC)
+    end = (datetime.combine(day, until, zone).astimezone(UTC) if until and until > begin
+           else suggestions.day_window(start)[1])
+    return start, end
 
 
-def _job_page(job: Job, form: ScheduleForm, coverage_form: CoverageForm,
-              conflict: Conflict | None = None) -> str:
+def _job_page(job: Job, *, form: ScheduleForm | None = None, coverage_form: CoverageForm | None = None,
+              conflict: Conflict | None = None, take_off: dict[str, FlaskForm] | None = None) -> str:
     zone = company_zone()
-    can_plan = current_user.role in (Role.AGENT, Role.ADMIN) and job.status in PLANNABLE
-    start = _suggestion_start(job)
-    suggestions = services.suggestions(job, start) if can_plan else []
+    desk = current_user.role in (Role.AGENT, Role.ADMIN)
+    can_plan = desk and job.status in PLANNABLE
+    form = form or ScheduleForm(formdata=None)
+    allowed = services.TRANSITIONS[job.status] if desk else set()
+    forms = {action: form_class(formdata=None, prefix=action) for action, (form_class, _c, _d) in TAKE_OFF.items()
+             if ACTION_STATUS[action] in allowed}
+    forms.update(take_off or {})
+    start, end = _suggestion_window(job)
+    ranking = suggestions.ranking(job, start, end) if can_plan else None
     form.technician_id.choices = _technician_choices()
     if form.technician_id.data is None and job.technician_id:
         form.technician_id.data = job.technician_id
     if not form.errors:
-        form.prefill(start, job.duration_minutes, zone)
+        form.prefill(_prefill_start(job, ranking, start), job.duration_minutes, zone)
+        if job.window_start and job.window_end and form.window_start.data is None:
+            form.window_start.data = job.window_start.astimezone(zone).time()
+            form.window_end.data = job.window_end.astimezone(zone).time()
     decision = closure.current_decision(job.id)
     needs_review = (job.status == JobStatus.COMPLETED and decision is not None
                     and decision.outcome == CoverageOutcome.NEEDS_REVIEW)
     return render_template(
-        "scheduling/job.html", job=job, form=form, coverage_form=coverage_form, conflict=conflict,
-        can_plan=can_plan, suggestions=suggestions, window_start=start.astimezone(zone),
-        window_end=(start + timedelta(minutes=job.duration_minutes)).astimezone(zone),
+        "scheduling/job.html", job=job, form=form, coverage_form=coverage_form or CoverageForm(formdata=None),
+        conflict=conflict, can_plan=can_plan, ranking=ranking, window_start=start.astimezone(zone),
+        window_end=end.astimezone(zone), take_off_forms=forms,
         evidence=field.job_evidence(job.id), receipt=closure.receipt_for(job.id), decision=decision,
-        can_decide=needs_review and current_user.role in (Role.AGENT, Role.ADMIN),
+        can_decide=needs_review and desk,
         invoice=billing.get_invoice(job.invoice_id) if job.invoice_id else None,
-        customer=job.site.customer,
+        customer=job.site.customer, follow_up_of=services.get_job(job.follow_up_of_id) if job.follow_up_of_id else None,
     )
+
+
+def _prefill_start(job: Job, ranking: suggestions.Ranking | None, start: datetime) -> datetime:
+    """Where the typed form starts: the job's planned visit, else the best suggestion, else the window."""
+    if job.scheduled_start is not None and job.status in PLANNABLE:
+        return job.scheduled_start
+    if ranking is not None and ranking.suggestions:
+        return ranking.suggestions[0].earliest_start
+    return start

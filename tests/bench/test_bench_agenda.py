@@ -12,7 +12,8 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import TimeKind
 from dispatch.extensions import db
 from dispatch.field import services as field
-from dispatch.scheduling.services import WEEKDAYS, ensure_technician_profile
+from dispatch.scheduling.availability import WEEKDAYS
+from dispatch.scheduling.services import ensure_technician_profile
 
 pytestmark = pytest.mark.bench
 

@@ -51,7 +51,7 @@ def test_schedule_and_audit(api, make):
     assert response.status_code == 200
     assert response.json["technician_id"] == technician.id and response.json["status"] == "scheduled"
     actions = [event.action for event in events_for(db.session.get(Job, job.id))]
-    assert actions == ["job.created", "job.status_changed", "job.scheduled"]
+    assert actions[:3] == ["job.created", "job.status_changed", "job.scheduled"]
 
 
 def test_overlap_is_409_naming_the_other_job(api, make):
@@ -137,13 +137,21 @@ def test_suggestions_rank_by_skill_availability_and_distance(api, make):
     start = next_weekday_at(9)
     make.scheduled_job(busy, start=start)
     job = make.job(required_skills=["boiler"])
-    response = api.as_user(make.user("agent")).get(f"jobs/{job.id}/suggestions",
-                                                    query_string={"start": start.isoformat()})
+    client = api.as_user(make.user("agent"))
+    response = client.get(f"jobs/{job.id}/suggestions", query_string={"start": start.isoformat()})
     assert response.status_code == 200
-    names = [item["name"] for item in response.json]
-    assert names == ["Near", "Far"]
-    assert response.json[0]["technician_id"] == near.id and response.json[0]["distance_km"] < 5
-    assert response.json[1]["technician_id"] == far.id and response.json[1]["distance_km"] > 100
+    by_name = {item["name"]: item for item in response.json}
+    assert list(by_name) == ["Near", "Busy", "Far"]  # the rest of the day: Busy after their job, Far after driving
+    assert response.headers["Suggestions-Left-Out"] == "missing_skill=1"
+    assert by_name["Near"]["technician_id"] == near.id and by_name["Near"]["distance_km"] < 5
+    assert by_name["Near"]["earliest_start"] == start.isoformat()
+    assert by_name["Busy"]["earliest_start"] == (start + timedelta(hours=1)).isoformat()  # same street
+    assert by_name["Far"]["technician_id"] == far.id and by_name["Far"]["distance_km"] > 100
+    assert by_name["Far"]["travel_minutes"] > 180
+    quarter = client.get(f"jobs/{job.id}/suggestions", query_string={
+        "start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()})
+    assert [item["name"] for item in quarter.json] == ["Near"]
+    assert quarter.headers["Suggestions-Left-Out"] == "missing_skill=1, no_slot=2"
     assert any("skill" in reason for reason in response.json[0]["reasons"])
 
 

@@ -24,5 +24,6 @@ def page_rules(app):
 
 
 def concrete(rule) -> str:
-    """The rule's path with every variable part set to an id that does not exist."""
-    return re.sub(r"<(?:int:)?[^>]+>", "999999", rule.rule)
+    """The rule's path with every id set to one that does not exist, and every ``any(...)`` to its first choice."""
+    path = re.sub(r"<any\(([^,)]+)[^>]*>", lambda match: match.group(1).strip(), rule.rule)
+    return re.sub(r"<(?:int:)?[^>]+>", "999999", path)
