@@ -26,6 +26,7 @@ from dispatch.demo_data import (
     COMPLETED,
     CUSTOMERS,
     DOMAIN,
+    JOB_TEMPLATES,
     JOBS,
     NO_WEEKEND,
     ON_CALL_WEEKEND,
@@ -39,10 +40,11 @@ from dispatch.demo_data import (
 )
 from dispatch.desk import services as desk
 from dispatch.desk.models import Ticket
-from dispatch.enums import JobStatus, Role, TimeKind
+from dispatch.enums import JobKind, JobStatus, Role, TimeKind
 from dispatch.extensions import db
 from dispatch.scheduling import services as scheduling
-from dispatch.scheduling.models import Job, TechnicianProfile
+from dispatch.scheduling.availability import WEEKDAYS
+from dispatch.scheduling.models import Job, JobTemplate, TechnicianProfile
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for everyone on purpose
 
@@ -71,6 +73,7 @@ def load_demo() -> dict[str, str]:
     today = datetime.now(zone).date()
     rate_groups = _rate_groups()
     _products()
+    _job_templates()
     staff = _staff(rate_groups)
     agent = next(user for user in staff.values() if user.role == Role.AGENT)
     customer_by_key = _customers(agent.id)
@@ -83,6 +86,12 @@ def load_demo() -> dict[str, str]:
     for user in staff.values():
         logins.setdefault(user.role.value, user.email)
     return {role.value: logins[role.value] for role in Role}
+
+
+def _job_templates() -> None:
+    for name, kind, minutes, skills, checklist, instructions in JOB_TEMPLATES:
+        db.session.add(JobTemplate(name=name, kind=JobKind(kind), duration_minutes=minutes, required_skills=skills,
+                                   checklist=checklist, instructions=instructions, active=True))
 
 
 def _company() -> Company:
@@ -197,7 +206,7 @@ def _contracts(customer_by_key: dict[str, Customer], assets: dict[str, list[Asse
 def _work_day(profile: TechnicianProfile, first: date, step: int = 1) -> date:
     """The technician's first working day from ``first`` on (or back, with ``step=-1``)."""
     day = first
-    while not profile.working_hours.get(scheduling.WEEKDAYS[day.weekday()]):
+    while not profile.working_hours.get(WEEKDAYS[day.weekday()]):
         day += timedelta(days=step)
     return day
 
@@ -231,7 +240,7 @@ def _tickets_and_jobs(customer_by_key: dict[str, Customer], assets: dict[str, li
 
 def _local_start(profile: TechnicianProfile, day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
     """The visit start in UTC, moved inside the technician's first interval of that day when needed."""
-    begin, _finish = profile.working_hours[scheduling.WEEKDAYS[day.weekday()]][0]
+    begin, _finish = profile.working_hours[WEEKDAYS[day.weekday()]][0]
     local = max(time(hour, minute), time.fromisoformat(begin))
     return datetime.combine(day, local, zone).astimezone(ZoneInfo("UTC"))
 

@@ -171,3 +171,18 @@ COMPLETED: list[dict[str, Any]] = [
      "travel": 25, "work": 40, "parts": [("IGN-ELEC-SET", "1")], "signer": "Karel Peeters",
      "summary": "Ignition electrode worn: replaced, burner cleaned, flue gas measured OK."},
 ]
+
+# Job templates an admin would set up first: name, kind, minutes, skills, checklist, instructions.
+JOB_TEMPLATES = [
+    ("Annual boiler service", "maintenance", 60, ["boiler", "gas"],
+     ["Flue gas measurement (CO, CO2, O2)", "Clean burner and heat exchanger", "Check expansion vessel pressure",
+      "Test safety devices", "Fill in the service sticker"],
+     "Bring the flue gas analyser. Record the measurements on the receipt."),
+    ("Boiler breakdown", "repair", 90, ["boiler"],
+     ["Read the fault code", "Check gas supply and pressure", "Replace faulty part or order it"], None),
+    ("Heat pump installation", "installation", 480, ["heat_pump"],
+     ["Check the site survey", "Mount outdoor and indoor unit", "Vacuum and pressure test", "Commission and hand over"],
+     "Two technicians for the first two hours. Take photos of the finished installation."),
+    ("Ventilation inspection", "inspection", 45, ["ventilation"],
+     ["Measure airflow per valve", "Clean or replace filters"], None),
+]

@@ -80,6 +80,13 @@ class CustomerOut(Schema):
         "street": customer.street, "postal_code": customer.postal_code, "city": customer.city,
         "country": customer.country})
     sites = fields.List(fields.Nested(SiteOut))
+    preferred_technician_id = fields.Integer(allow_none=True, metadata={
+        "description": "the technician the customer likes to see; suggestions rank them higher"})
+
+
+class CustomerPatch(Schema):
+    preferred_technician_id = fields.Integer(required=True, allow_none=True,
+                                             metadata={"description": "an active technician, or null to clear"})
 
 
 class CustomerDetailOut(Schema):
@@ -114,6 +121,16 @@ def create_customer(data: dict):
 def get_customer(customer_id: int):
     """A customer with sites, assets, contracts and recent tickets, jobs and invoices."""
     return services.customer_overview(services.get_customer(customer_id))
+
+
+@blp.route("/customers/<int:customer_id>", methods=["PATCH"])
+@roles_required(Role.AGENT, Role.ADMIN)
+@blp.arguments(CustomerPatch)
+@blp.response(200, CustomerOut)
+def update_customer(data: dict, customer_id: int):
+    """Set or clear the customer's preferred technician."""
+    return services.set_preferred_technician(services.get_customer(customer_id), data["preferred_technician_id"],
+                                             current_user.id)
 
 
 @blp.route("/customers/<int:customer_id>/assets", methods=["POST"])

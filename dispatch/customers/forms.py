@@ -10,7 +10,7 @@ from stdnum.eu import vat
 from wtforms import DateField, EmailField, Form, FormField, IntegerField, SelectField, StringField, TelField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
-from dispatch.forms import blank_to_none, optional_text, options, require
+from dispatch.forms import blank_to_none, optional_int, optional_text, options, require
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not a valid e-mail address."))
 COUNTRIES = options([("NL", _l("Netherlands")), ("BE", _l("Belgium")), ("DE", _l("Germany")),
@@ -78,3 +78,9 @@ class AssetForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         return require(self.asset.form, AssetFields.REQUIRED) and valid
+
+
+class PreferredTechnicianForm(FlaskForm):
+    """The technician the customer likes to see; suggestions rank them higher."""
+
+    technician_id = SelectField(_l("Preferred technician"), coerce=optional_int, validators=[Optional()])

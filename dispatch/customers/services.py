@@ -12,9 +12,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit
+from dispatch.auth.models import User
 from dispatch.customers.models import Asset, Contract, Customer, Site
+from dispatch.dbtypes import utcnow
+from dispatch.enums import GeocodeStatus, Role
 from dispatch.errors import Invalid, get_or_not_found
 from dispatch.extensions import db
+from dispatch.scheduling.geo.services import queue_site_geocoding
 
 COVERABLE = ("labour", "parts", "callout")
 RECENT = 20  # tickets, jobs and invoices on a customer's overview
@@ -49,6 +53,10 @@ def add_site(customer: Customer, address: dict[str, str], *, name: str | None = 
                 city=address["city"], country=address["country"].upper(), latitude=latitude, longitude=longitude)
     db.session.add(site)
     db.session.flush()
+    if latitude is not None and longitude is not None:  # placed by whoever created it
+        site.geocode_status, site.geocoded_at = GeocodeStatus.MANUAL, utcnow()
+    else:
+        queue_site_geocoding(site)
     return site
 
 
@@ -161,3 +169,18 @@ def customer_overview(customer: Customer) -> dict[str, Any]:
             "tickets": recent_tickets_for_customer(customer.id, RECENT),
             "jobs": recent_jobs_for_customer(customer.id, RECENT),
             "invoices": recent_invoices_for_customer(customer.id, RECENT)}
+
+
+def set_preferred_technician(customer: Customer, technician_id: int | None, actor_id: int | None) -> Customer:
+    """Name the technician the customer likes to see (suggestions rank them higher); None clears it."""
+    if technician_id is not None:
+        technician = db.session.get(User, technician_id)
+        if technician is None or technician.role != Role.TECHNICIAN or not technician.active:
+            raise Invalid(_("Unknown technician."),
+                          errors={"preferred_technician_id": [_("No such active technician.")]})
+    if customer.preferred_technician_id != technician_id:
+        audit.record("customer.preferred_technician_set", customer, actor_id,
+                     previous=customer.preferred_technician_id, technician_id=technician_id)
+        customer.preferred_technician_id = technician_id
+        db.session.flush()
+    return customer

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from dispatch.auth.access import roles_required
 from dispatch.customers import services
-from dispatch.customers.forms import AssetForm
+from dispatch.customers.forms import AssetForm, PreferredTechnicianForm
+from dispatch.customers.models import Customer
 from dispatch.enums import Role
 from dispatch.errors import Invalid
+from dispatch.forms import options
 from dispatch.web import form_failed
 
 bp = Blueprint("customers", __name__)
@@ -35,7 +39,8 @@ def customers():  # noqa: ANN201
 def customer(customer_id: int):  # noqa: ANN201
     """A customer with sites, assets, contracts, tickets, jobs and invoices."""
     overview = services.customer_overview(services.get_customer(customer_id))
-    return render_template("customers/detail.html", **overview, form=AssetForm())
+    return render_template("customers/detail.html", **overview, form=AssetForm(),
+                           preferred_form=_preferred_form(overview["customer"]))
 
 
 @bp.post("/customers/<int:customer_id>/assets")
@@ -54,4 +59,35 @@ def add_asset(customer_id: int):  # noqa: ANN201
                     serial=asset.serial_number), "success")
             return redirect(url_for("customers.customer", customer_id=customer.id, _anchor="assets"), 303)
     overview = services.customer_overview(customer)
-    return render_template("customers/detail.html", **overview, form=form), 422
+    return render_template("customers/detail.html", **overview, form=form,
+                           preferred_form=_preferred_form(customer)), 422
+
+
+@bp.post("/customers/<int:customer_id>/preferred-technician")
+@roles_required(Role.AGENT, Role.ADMIN)
+def set_preferred_technician(customer_id: int):  # noqa: ANN201
+    """Set or clear the technician the customer likes to see."""
+    customer = services.get_customer(customer_id)
+    form = _preferred_form(customer, request.form)
+    if form.validate_on_submit():
+        try:
+            services.set_preferred_technician(customer, form.technician_id.data, current_user.id)
+        except Invalid as error:
+            form_failed(form, error, {"preferred_technician_id": "technician_id"})
+        else:
+            flash(_("Preferred technician saved."), "success")
+            return redirect(url_for("customers.customer", customer_id=customer.id, _anchor="preferred"), 303)
+    overview = services.customer_overview(customer)
+    return render_template("customers/detail.html", **overview, form=AssetForm(formdata=None),
+                           preferred_form=form), 422
+
+
+def _preferred_form(customer: Customer, formdata: Any = None) -> PreferredTechnicianForm:
+    """The preferred-technician select, with the active technicians and the current choice."""
+    from dispatch.scheduling.services import technicians  # scheduling depends on customers, not the reverse
+
+    form = PreferredTechnicianForm(formdata=formdata)
+    form.technician_id.choices = options([("", _("No preference"))] + [(t.id, t.name) for t in technicians()])
+    if formdata is None:
+        form.technician_id.data = customer.preferred_technician_id
+    return form

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dispatch.enums import CoverageOutcome, JobKind
 from dispatch.forms import blank_to_none, optional_int, options
+from dispatch.scheduling.job_templates import services as job_templates
 
 KIND_LABELS = {JobKind.REPAIR: _l("Repair"), JobKind.MAINTENANCE: _l("Maintenance"),
                JobKind.INSTALLATION: _l("Installation"), JobKind.INSPECTION: _l("Inspection")}
@@ -31,12 +32,25 @@ UTC = ZoneInfo("UTC")
 
 
 class JobForm(FlaskForm):
-    """A job for a ticket: what kind of work, how long, which skills, on which asset."""
+    """A job for a ticket: from a template or not, what kind of work, how long, which skills, on which asset."""
 
-    kind = SelectField(_l("Kind of work"), choices=options(KIND_LABELS.items()),
-                       default=JobKind.REPAIR.value)
-    duration_minutes = IntegerField(_l("Estimated duration (minutes)"), default=60,
-                                    validators=[DataRequired(), NumberRange(5, 24 * 60)])
+    template_id = SelectField(_l("Job template"), coerce=optional_int, validators=[Optional()])
+    kind = SelectField(_l("Kind of work"), choices=options([("", _l("As the template says, else repair")),
+                                                            *KIND_LABELS.items()]), validators=[Optional()])
+    duration_minutes = IntegerField(_l("Estimated duration (minutes)"),
+                                    validators=[Optional(), NumberRange(5, 24 * 60)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_id.choices = options([("", _l("No template"))]
+                                           + [(t.id, t.name) for t in job_templates.active_templates()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.duration_minutes.data is None and self.template_id.data is None:
+            self.duration_minutes.errors = [_l("Give a duration or choose a job template.")]
+            return False
+        return valid
     required_skills = StringField(_l("Required skills"), validators=[Optional(), Length(max=400)],
                                   filters=[blank_to_none])
     asset_id = SelectField(_l("Asset"), coerce=optional_int, choices=options([("", _l("No asset"))]),
@@ -59,26 +73,44 @@ class JobForm(FlaskForm):
 
     def service_data(self) -> dict[str, Any]:
         """The job as ``scheduling.services.create_job`` takes it."""
-        return {"kind": self.kind.data, "duration_minutes": self.duration_minutes.data,
-                "required_skills": self.skills(), "asset_id": self.asset_id.data,
-                "instructions": self.instructions.data}
+        return {"template_id": self.template_id.data, "kind": self.kind.data or None,
+                "duration_minutes": self.duration_minutes.data, "required_skills": self.skills(),
+                "asset_id": self.asset_id.data, "instructions": self.instructions.data}
 
 
 class ScheduleForm(FlaskForm):
-    """A technician and a window on one day, typed in the company's local time."""
+    """A technician and a visit on one day, typed in the company's local time; optionally the arrival window
+    agreed with the customer and a reason to schedule despite conflicts."""
 
     technician_id = SelectField(_l("Technician"), coerce=optional_int, validators=[DataRequired()])
     day = DateField(_l("Date"), validators=[DataRequired()])
     start = TimeField(_l("Start time"), validators=[DataRequired()])
     end = TimeField(_l("End time"), validators=[DataRequired()])
+    window_start = TimeField(_l("Arrival window from"), validators=[Optional()])
+    window_end = TimeField(_l("Arrival window until"), validators=[Optional()])
+    override_reason = TextAreaField(_l("Reason to schedule anyway"), validators=[Optional(), Length(max=500)],
+                                    filters=[blank_to_none], render_kw={"rows": 2})
 
     def validate_end(self, field: TimeField) -> None:
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError(_l("The end must be after the start."))
 
+    def validate_window_end(self, field: TimeField) -> None:
+        if (field.data is None) != (self.window_start.data is None):
+            raise ValidationError(_l("Give both ends of the arrival window, or neither."))
+        if field.data and self.window_start.data and field.data <= self.window_start.data:
+            raise ValidationError(_l("The end must be after the start."))
+
     def window(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        """The window as aware UTC datetimes."""
+        """The visit as aware UTC datetimes."""
         return (_to_utc(self.day.data, self.start.data, zone), _to_utc(self.day.data, self.end.data, zone))
+
+    def arrival_window(self, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """The arrival window as aware UTC datetimes, None when not given."""
+        if self.window_start.data is None or self.window_end.data is None:
+            return None
+        return (_to_utc(self.day.data, self.window_start.data, zone),
+                _to_utc(self.day.data, self.window_end.data, zone))
 
     def prefill(self, start: datetime, minutes: int, zone: ZoneInfo) -> None:
         """Fill empty date and times from a UTC start and a duration."""
@@ -87,6 +119,27 @@ class ScheduleForm(FlaskForm):
         self.start.data = self.start.data or local.time().replace(second=0, microsecond=0)
         end = (local + timedelta(minutes=minutes)).time().replace(second=0, microsecond=0)
         self.end.data = self.end.data or end
+
+
+class UnscheduleForm(FlaskForm):
+    """Taking a job off the planning, back to the queue; the reason is optional."""
+
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)],
+                           filters=[blank_to_none], render_kw={"rows": 2})
+
+
+class PostponeForm(FlaskForm):
+    """Postponing a job: the reason is required and shown to the technician."""
+
+    reason = TextAreaField(_l("Reason for postponing"), validators=[DataRequired(), Length(max=500)],
+                           render_kw={"rows": 2})
+
+
+class CancelForm(FlaskForm):
+    """Cancelling a job: the reason is required."""
+
+    reason = TextAreaField(_l("Reason for cancelling"), validators=[DataRequired(), Length(max=500)],
+                           render_kw={"rows": 2})
 
 
 class CoverageForm(FlaskForm):

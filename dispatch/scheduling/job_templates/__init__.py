@@ -1,0 +1,1 @@
+"""Job templates and follow-up jobs."""

@@ -1,0 +1,1 @@
+"""Technicians: skills, home base, working hours, absences and bulk reassignment."""
