@@ -9,6 +9,7 @@ from PIL import Image
 from dispatch.dbtypes import utcnow
 from tests.field.support import data_url, photo_jpeg, signature_png, stroke_points
 from tests.support.factories import next_weekday_at
+from tests.support.mailserver import attaching
 from tests.support.pdf import pdf_text
 from tests.support.tasks import wait_for_tasks
 from tests.support.uploads import multipart
@@ -81,7 +82,8 @@ def test_call_to_approved_invoice(api, make, mail_server):
     assert image.size == (1200, 1600) and not image.getexif().get_ifd(0x8825)
     receipt = agent.get(f"jobs/{job['id']}/receipt.pdf")
     assert receipt.status_code == 200 and signed.json["signed_content_hash"] in pdf_text(receipt.data)
-    [mail] = [message for message in mail_server.wait_for(1) if message["To"] == "facturen@hetanker.example"]
+    [mail] = [message for message in attaching(mail_server.wait_for(2), "receipt-")
+              if message["To"] == "facturen@hetanker.example"]
     assert any(part.get_content_type() == "application/pdf" for part in mail.iter_attachments())
 
     # Billing reviews the draft and approves it: a gapless number, totals in Decimal.

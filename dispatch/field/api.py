@@ -14,9 +14,11 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
-from dispatch.field import agenda, notes, photos, services
+from dispatch.field import agenda, checklist, notes, photos, services
 from dispatch.field.schemas import (
     AgendaOut,
+    ChecklistOut,
+    ChecklistTickIn,
     CompleteIn,
     NoteIn,
     NoteOut,
@@ -146,6 +148,16 @@ def sign(data: dict, job_id: int):
     """The customer's signature (PNG data URL, optional strokes), once, on site."""
     job = services.technician_job(current_user, job_id)
     return services.sign(job, data, current_user.id)
+
+
+@blp.route("/jobs/<int:job_id>/checklist/<int(signed=True):index>", methods=["PUT"])
+@roles_required(Role.TECHNICIAN)
+@blp.arguments(ChecklistTickIn)
+@blp.response(200, ChecklistOut)
+def tick_checklist(data: dict, job_id: int, index: int):
+    """Tick a checklist item (by its position, from 0) done or not done; setting it as it is changes nothing."""
+    job = services.technician_job(current_user, job_id)
+    return {"job_id": job.id, "checklist": checklist.tick(job, index, data["done"], current_user.id, data.get("at"))}
 
 
 @blp.route("/jobs/<int:job_id>/complete", methods=["POST"])

@@ -135,6 +135,11 @@ class NoteIn(Schema):
     written_at = fields.AwareDateTime(metadata={"description": "when the technician wrote it; default now"})
 
 
+class ChecklistTickIn(Schema):
+    done = fields.Boolean(required=True)
+    at = fields.AwareDateTime(metadata={"description": "when it was ticked; default now"})
+
+
 class CompleteIn(Schema):
     summary = Text(5000, required=True)
     flags = fields.List(fields.Enum(TechnicianFlag, by_value=True), validate=validate.Length(max=3),
@@ -143,6 +148,11 @@ class CompleteIn(Schema):
 
 
 # ---- responses ------------------------------------------------------------------------------------
+
+class ChecklistOut(Schema):
+    job_id = fields.Integer()
+    checklist = fields.List(fields.Dict(), metadata={"description": "[{text, done, done_at}]"})
+
 
 class TimeEntryOut(Schema):
     id = fields.Integer()

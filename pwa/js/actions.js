@@ -43,6 +43,12 @@ export function addPart(jobId, { sku, quantity }) {
   return enqueue(jobId, [{ kind: "part", path: `/jobs/${jobId}/parts`, body: { sku, quantity } }]);
 }
 
+/** Tick checklist item `index` done (or not): a PUT, so a repeat sets the same state again. */
+export function tickChecklist(jobId, index, isDone) {
+  return enqueue(jobId, [{ kind: "checklist", method: "PUT", path: `/jobs/${jobId}/checklist/${index}`,
+    body: { done: isDone, at: now() }, extra: { index } }]);
+}
+
 /** An internal note, dated when it was written here (it may reach the office hours later). */
 export function addNote(jobId, text) {
   return enqueue(jobId, [{ kind: "note", path: `/jobs/${jobId}/notes`, body: { text, written_at: now() } }]);

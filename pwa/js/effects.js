@@ -9,7 +9,8 @@ export function emptyJob(server) {
 }
 
 export function emptyLocal() {
-  return { status: null, timeEntries: [], parts: [], photos: [], notes: [], signature: null, timer: null };
+  return { status: null, timeEntries: [], parts: [], photos: [], notes: [], signature: null, timer: null, checklist: [],
+    change: null };
 }
 
 // Per kind of action: where its item lives in job.local (one of a `list`, or the one `slot`), the item's
@@ -29,6 +30,14 @@ const KINDS = {
   photo: {
     list: "photos", fields: (body, extra) => ({ caption: body.fields.caption || "", ...extra }),
     answer: (answer) => ({ url: answer.url, thumbnail_url: answer.thumbnail_url }),
+  },
+  // A tick is kept here only while it waits: once sent, the server's checklist says it (dropped on ack).
+  checklist: {
+    list: "checklist", drop: true, fields: (body, extra) => ({ index: extra.index, done: body.done }),
+    server: (server, body, item) => {
+      const entry = item && (server.checklist || [])[item.index];
+      if (entry) entry.done = body.done;
+    },
   },
   note: { list: "notes", fields: (body) => ({ text: body.text, written_at: body.written_at }), answer: (answer) => ({ author: answer.author }) },
 };
@@ -61,7 +70,8 @@ export function ack(job, record, answer) {
     if (answer.id !== undefined) item.serverId = answer.id;
     Object.assign(item, kind.answer?.(answer, item));
   }
-  kind.server?.(job.server, record.body);
+  kind.server?.(job.server, record.body, item);
+  if (kind.drop && item) job.local[kind.list] = job.local[kind.list].filter((i) => i !== item);
 }
 
 /** The technician dropped a refused action: undo its local change. */

@@ -2,6 +2,7 @@
 // merged view of the server's copy with this phone's changes that the screens show.
 
 import { getJson } from "./api.js";
+import { changeSince, REMOVED_NOTICES, removedNotice } from "./changes.js";
 import { done, getAll, setMeta, transaction } from "./db.js";
 import { emptyJob, emptyLocal } from "./effects.js";
 import { dayKey } from "./i18n.js";
@@ -29,24 +30,37 @@ async function fetchAll(path) {
 
 /**
  * Fetch today's and the coming days' jobs and store them, keeping this phone's local changes.
- * A job that left the list is forgotten unless it still has unsent actions or a running timer.
+ * A job that left the list is forgotten unless it still has unsent actions or a running timer; either way
+ * the technician is told (changes.js), as they are of a job whose time or state the office changed.
  */
 export async function refresh() {
   const today = dayKey(new Date());
   const jobs = await fetchAll(`/me/jobs?from=${today}&to=${addDays(today, DAYS_AHEAD)}`);
-  await transaction(["jobs", "outbox"], "readwrite", async (tx) => {
+  await transaction(["jobs", "outbox", "meta"], "readwrite", async (tx) => {
     const store = tx.objectStore("jobs");
     const stored = await done(store.getAll());
     const waiting = new Set((await done(tx.objectStore("outbox").getAll())).map((r) => r.jobId));
     const fresh = new Set(jobs.map((j) => j.id));
+    const removed = [];
     for (const job of stored) {
+      if (fresh.has(job.id)) continue;
+      if (job.local.change?.kind !== "removed") removed.push(removedNotice(job));
       // A running timer's time is the technician's until stopped (the server judges the entry then).
-      if (!fresh.has(job.id) && !waiting.has(job.id) && !job.local.timer) await done(store.delete(job.id));
+      if (!waiting.has(job.id) && !job.local.timer) await done(store.delete(job.id));
+      else await done(store.put({ ...job, local: { ...job.local, change: { kind: "removed" } } }));
+    }
+    if (removed.length) {
+      const meta = tx.objectStore("meta");
+      const notices = (await done(meta.get(REMOVED_NOTICES)))?.value || [];
+      await done(meta.put({ key: REMOVED_NOTICES, value: [...notices, ...removed].slice(-20) }));
     }
     const byId = new Map(stored.map((j) => [j.id, j]));
     for (const server of jobs) {
       const old = byId.get(server.id);
-      await done(store.put(old ? { ...old, server, local: { ...emptyLocal(), ...old.local } } : emptyJob(server)));
+      if (!old) { await done(store.put(emptyJob(server))); continue; }
+      const local = { ...emptyLocal(), ...old.local };
+      local.change = changeSince(old.server, server, local.change);
+      await done(store.put({ ...old, server, local }));
     }
   });
   await setMeta("refreshedAt", new Date().toISOString());
@@ -111,11 +125,37 @@ function view(job, queued) {
   }
   return {
     ...server, status, timeEntries, parts, photos, notes, minutes,
+    checklist: mergeChecklist(server.checklist, local.checklist, queued),
+    change: local.change || null,
     signature: local.signature ? withState(local.signature, queued) : (server.signature ? { ...server.signature, state: "synced" } : null),
     summary: local.status?.summary ?? server.summary,
     timer: local.timer,
     pendingStatus,
   };
+}
+
+/** The server's checklist with this phone's unsent ticks on top (each with its record's state). */
+function mergeChecklist(serverItems, ticks, queued) {
+  const items = (serverItems || []).map((item) => ({ ...item, state: "synced" }));
+  for (const tick of ticks || []) {
+    const record = queued.get(tick.key);
+    if (record && items[tick.index]) Object.assign(items[tick.index], { done: tick.done, state: record.state, problem: record.problem });
+  }
+  return items;
+}
+
+/** The technician opened the job: its change marker has been seen. */
+export async function markSeen(jobId) {
+  const changed = await transaction(["jobs"], "readwrite", async (tx) => {
+    const store = tx.objectStore("jobs");
+    const job = await done(store.get(jobId));
+    // A job kept only for its unsent work stays marked as taken away.
+    if (!job?.local.change || job.local.change.kind === "removed") return false;
+    job.local.change = null;
+    await done(store.put(job));
+    return true;
+  });
+  if (changed) events.dispatchEvent(new Event("change"));
 }
 
 /** Start or stop the work/travel timer: only the start time is stored (it survives reloads and restarts). */

@@ -32,7 +32,7 @@ function uuid() {
 }
 
 /**
- * Record actions of one job: each {kind, path, body, multipart?, file?, extra?, alsoChange?(job)};
+ * Record actions of one job: each {kind, method?, path, body, multipart?, file?, extra?, alsoChange?(job)};
  * `file` is {buffer: ArrayBuffer, type, name} (not a Blob, which Safari cannot always keep in IndexedDB).
  * The local change, the outbox records and their files are written in one IndexedDB transaction:
  * all of it happens or none of it does.
@@ -45,7 +45,7 @@ export async function enqueue(jobId, actions) {
     const written = [];
     for (const action of actions) {
       const record = {
-        id: uuid(), userId: user()?.id ?? null, jobId, kind: action.kind, method: "POST", path: action.path,
+        id: uuid(), userId: user()?.id ?? null, jobId, kind: action.kind, method: action.method || "POST", path: action.path,
         body: action.body, multipart: Boolean(action.multipart), createdAt: new Date().toISOString(),
         attempts: 0, nextAttemptAt: 0, state: "pending", problem: null,
       };

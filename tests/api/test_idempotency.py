@@ -122,9 +122,10 @@ def test_keys_are_kept_thirty_days_at_least_then_purged(api, make):
 
 
 def test_answers_carrying_a_secret_are_never_stored_nor_cached(app, api, make):
-    """Token, new webhook endpoint and renewed secret: marked not_replayable, so no key row holds the secret."""
+    """Token, webhook endpoint and secret, calendar links: marked not_replayable, so no key row holds the secret."""
     marked = {name for name, view in app.view_functions.items() if getattr(view, "not_replayable", False)}
-    assert marked == {"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret"}
+    assert marked == {"api_auth.create_token", "api_webhooks.create_endpoint", "api_webhooks.renew_secret",
+                      "api_calendar_feed.create_link", "api_calendar_feed.create_my_link"}
     admin = api.as_user(make.user("admin"))
     created = admin.post("webhooks", {"url": "https://erp.example.com/hooks", "events": ["job.closed"]},
                          idempotency_key="secret-1")

@@ -15,6 +15,7 @@ from dispatch.extensions import db
 from dispatch.mail import OutboxMail
 from dispatch.numbering import DocumentCounter
 from tests.billing.helpers import approved, billing_state, draft
+from tests.support.mailserver import attaching
 from tests.support.tasks import wait_for_tasks
 
 YEAR = datetime.now(ZoneInfo("Europe/Amsterdam")).year
@@ -166,11 +167,12 @@ def test_sending_an_approved_credit_note_mails_it(billing, make, mail_server):
     assert response.status_code == 200, response.json
     assert response.json["status"] == "sent" and response.json["sent_at"]
     wait_for_tasks()
-    [message] = mail_server.wait_for(1)
+    [message] = attaching(mail_server.wait_for(2), number)
     body = message.get_body(("plain",)).get_content()
     assert message["To"] == "kunde@example.de"
     assert number in message["Subject"] and invoice.number in body and "Kulanz" in body
     files = [part.get_filename() for part in message.iter_attachments()]
     assert f"{number}.pdf" in files
-    assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMail).where(
+        OutboxMail.related_type == CreditNote.__tablename__)) == 1
     assert events_for(db.session.get(CreditNote, note["id"]))[-1].action == "credit_note.sent"

@@ -17,6 +17,7 @@ from dispatch.extensions import db
 from dispatch.integrations.models import WebhookDelivery, WebhookEndpoint
 from dispatch.mail import OutboxMail
 from tests.billing.helpers import approved, billing_state, draft
+from tests.support.mailserver import attaching
 from tests.support.tasks import wait_for_tasks
 
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
@@ -183,7 +184,7 @@ def test_send_queues_the_pdf_and_xml_to_the_customer_in_their_language(api, make
     assert response.status_code == 200, response.json
     assert response.json["status"] == "sent" and response.json["sent_at"]
     wait_for_tasks()
-    [message] = mail_server.wait_for(1)
+    [message] = attaching(mail_server.wait_for(2), invoice.number)
     assert message["To"] == "klant@example.nl"
     assert message["Subject"].startswith(f"Factuur {invoice.number}") or invoice.number in message["Subject"]
     body = message.get_body(("plain",)).get_content()
@@ -202,7 +203,8 @@ def test_send_queues_the_pdf_and_xml_to_the_customer_in_their_language(api, make
     again = send(client, "post", f"invoices/{invoice.id}/send")
     assert again.status_code == 200 and again.json["status"] == "sent"
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 2
+    assert db.session.scalar(select(func.count()).select_from(OutboxMail).where(
+        OutboxMail.related_type == Invoice.__tablename__)) == 2
     assert [event.action for event in events_for(invoice)][-2:] == ["invoice.sent", "invoice.sent"]
 
 

@@ -11,6 +11,7 @@ from dispatch.extensions import db
 from dispatch.field import services as field
 from tests.billing.helpers import finished_job
 from tests.closure.helpers import signed_job
+from tests.support.mailserver import attaching
 from tests.support.tasks import wait_for_tasks
 
 
@@ -63,7 +64,7 @@ def test_receipt_mail_is_written_in_the_customers_language(make, mail_server):
     make.company()
     job = signed_job(make, customer=make.customer(language="de", email="kunde@example.de"))
     wait_for_tasks()
-    [message] = mail_server.wait_for(1)
+    [message] = attaching(mail_server.wait_for(2), "receipt-")
     body = message.get_body(("plain",)).get_content()
     signed_at = field.signature_of(job.id).signed_at.astimezone(ZoneInfo("Europe/Amsterdam"))
     assert f"{signed_at:%d.%m.%Y, %H:%M:%S} (Europe/Amsterdam)" in body, body  # German date order

@@ -23,6 +23,12 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def attaching(messages: list[EmailMessage], prefix: str) -> list[EmailMessage]:
+    """The messages with an attachment whose file name starts with ``prefix`` (a receipt, an invoice): a
+    customer whose job was scheduled also got their appointment confirmation."""
+    return [m for m in messages if any((a.get_filename() or "").startswith(prefix) for a in m.iter_attachments())]
+
+
 class MailServer:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []

@@ -4,6 +4,8 @@
 import { h, replace } from "../dom.js";
 import { dayKey, formatDateTime, formatDay, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
+import { changeBanner } from "./changes.js";
+import { checklistSection } from "./checklist.js";
 import { backLink, section, statusChip } from "./common.js";
 import { siteMap } from "./map.js";
 import { notesSection } from "./notes.js";
@@ -33,10 +35,11 @@ function facts(pairs) {
   return h("dl", { class: "facts" }, pairs.filter(([, value]) => value).map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
 }
 
-function header(job) {
+function header(job, change) {
   return [
     backLink("#/", t("back_to_jobs")),
     h("h1", { tabindex: "-1" }, `${job.number} `, statusChip(job.status)),
+    changeBanner(change),
     h("p", {}, `${formatDateTime(job.scheduled_start)}–${formatTime(job.scheduled_end)} · ${t(`kind_${job.kind}`)}`),
   ];
 }
@@ -103,12 +106,16 @@ export async function mount(root, { id }) {
   const top = h("div");
   const details = h("div");
   const footer = h("div");
+  // The office's change is shown for as long as the page is open, and counts as seen from now on.
+  const change = job.change;
+  if (change) await jobs.markSeen(id);
   const status = statusSection(job);
-  const work = [timerSection(job), timeSection(job), partsSection(job), photosSection(job), notesSection(job)];
+  const work = [checklistSection(job), timerSection(job), timeSection(job), partsSection(job), photosSection(job),
+    notesSection(job)];
   const sections = [status, ...work];
   const map = siteMap(job.site || {});  // one map for the page's life: refreshes move it, not redraw it
   const renderInfo = () => {
-    replace(top, header(job));
+    replace(top, header(job, job.change?.kind === "removed" ? job.change : change));
     replace(details, customer(job), site(job, map), asset(job), ticket(job), history(job));
     replace(footer, signLink(job));
   };

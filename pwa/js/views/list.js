@@ -7,6 +7,8 @@ import { dayKey, formatDate, formatDateTime, formatTime, t } from "../i18n.js";
 import * as jobs from "../jobs.js";
 import * as outbox from "../outbox.js";
 import { forgetSignedIn, PEOPLE, refresh as refreshSession } from "../session.js";
+import { calendarLinkSection } from "./calendar-link.js";
+import { changeChip, removedBanner } from "./changes.js";
 import { statusChip } from "./common.js";
 
 function dayTitle(day) {
@@ -26,6 +28,7 @@ function card(job, waiting) {
       h("div", { class: "who" }, job.customer?.name || ""),
       h("div", {}, [site.street, site.city].filter(Boolean).join(", ")),
       h("div", { class: "hint" }, `${job.number} · ${t(`kind_${job.kind}`)}`),
+      changeChip(job.change),
       job.timer ? h("div", {}, h("span", { class: "chip status", dataset: { timer: job.timer.kind } }, t(`timer_chip_${job.timer.kind}`))) : null,
       waiting.length ? h("div", {}, h("span", { class: `chip ${attention ? "attention" : "pending"}` },
         attention ? t("attention_count", { count: attention }) : t("unsynced", { count: waiting.length }))) : null));
@@ -74,12 +77,14 @@ async function signOut() {
 
 /** Mount the list on `root`; returns {refresh}. */
 export async function mount(root) {
+  const calendarLink = calendarLinkSection();  // kept across redraws: the link it shows is not stored
   async function render() {
     const all = await jobs.list();
     const records = (await outbox.all()).filter(outbox.isMine);
     const waitingFor = (job) => records.filter((r) => r.jobId === job.id);
     const refreshedAt = await getMeta("refreshedAt");
     const others = await othersWaiting();
+    const removed = await removedBanner(render);
     const byDay = new Map();
     for (const job of all) {
       const day = dayKey(job.scheduled_start);
@@ -89,11 +94,13 @@ export async function mount(root) {
     replace(root,
       h("h1", { tabindex: "-1" }, t("my_jobs")),
       othersNotice(others),
+      removed,
       runningTimer(all),
       refreshedAt ? h("p", { class: "hint" }, t("updated_at", { time: formatDateTime(refreshedAt) })) : null,
       all.length ? null : h("p", {}, refreshedAt ? t("no_jobs") : t("jobs_loading")),
       [...byDay].map(([day, list]) => h("section", { class: "day", "aria-label": dayTitle(day) },
         h("h2", {}, dayTitle(day)), h("ul", { class: "jobs" }, list.map((job) => card(job, waitingFor(job)))))),
+      calendarLink.element,
       h("div", { class: "section actions" },
         h("button", { type: "button", id: "sign-out", onclick: signOut }, t("sign_out"))));
   }

@@ -1,0 +1,1 @@
+"""Technicians' iCalendar feeds and the calendar files mailed to customers."""
