@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal, format_timedelta, get_locale, get_timezone
@@ -35,7 +37,8 @@ START_PAGE = {
 # Back-office blueprints whose HTML gets the strict content security policy below (the technician app's page
 # gets the same policy with its map tile server added: field/views.py).
 BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing", "reporting", "integrations",
-                         "admin", "closure"})
+                         "admin", "closure", "scheduling_board", "geo", "team", "job_templates",
+                         "scheduling_routes"})
 
 
 def content_security_policy(image_sources: Iterable[str] = ()) -> str:
@@ -45,20 +48,37 @@ def content_security_policy(image_sources: Iterable[str] = ()) -> str:
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-CONTENT_SECURITY_POLICY = content_security_policy()
+def tile_source(tile_url: str) -> str:
+    """The CSP source of a tile URL template: its origin, a ``{s}`` subdomain as ``*``; ``https:`` if odd."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme and not parts.netloc:
+        return "'self'"  # tiles served by this application
+    host = re.sub(r"^\{[a-z]+\}\.", "*.", parts.netloc)
+    if parts.scheme not in ("http", "https") or not host or "{" in host:
+        return "https:"
+    return f"{parts.scheme}://{host}"
+
+
+def map_page_policy() -> str:
+    """The strict policy with the configured map tile server (MAP_TILE_URL, empty: no maps) as an image source."""
+    tile_url = current_app.config["MAP_TILE_URL"]
+    return content_security_policy([tile_source(tile_url)] if tile_url else [])
 
 
 # The main navigation, in order; who sees a link is read from its page's roles_required.
 NAVIGATION = (
     ("desk.tickets", _l("Tickets"), "desk"),
     ("desk.new_ticket", _l("New ticket"), "new"),
+    ("scheduling_board.board", _l("Board"), "scheduling"),
     ("scheduling.jobs", _l("Jobs"), "scheduling"),
+    ("team.technicians", _l("Technicians"), "scheduling"),
     ("customers.customers", _l("Customers"), "customers"),
     ("billing.invoices", _l("Invoices"), "billing"),
     ("billing.credit_note_list", _l("Credit notes"), "billing"),
     ("reporting.hours_page", _l("Reports"), "reporting"),
     ("closure.review_queue", _l("Coverage review"), "closure"),
     ("integrations.endpoints", _l("Webhooks"), "integrations"),
+    ("job_templates.templates", _l("Job templates"), "admin"),
     ("admin.settings", _l("Settings"), "admin"),
 )
 
@@ -82,10 +102,17 @@ def page_blueprints() -> list[Blueprint]:
     from dispatch.field.views import bp as field_bp
     from dispatch.integrations.views import bp as integrations_bp
     from dispatch.reporting.views import bp as reporting_bp
+    from dispatch.scheduling.board.views import bp as board_bp
+    from dispatch.scheduling.calendar_feed.views import bp as calendar_feed_bp
+    from dispatch.scheduling.geo.views import bp as geo_bp
+    from dispatch.scheduling.job_templates.views import bp as job_templates_bp
+    from dispatch.scheduling.routing.views import bp as routes_bp
+    from dispatch.scheduling.team.views import bp as team_bp
     from dispatch.scheduling.views import bp as scheduling_bp
 
     return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp, reporting_bp,
-            integrations_bp, closure_bp, admin_bp]
+            integrations_bp, closure_bp, admin_bp, calendar_feed_bp, board_bp, geo_bp, team_bp, job_templates_bp,
+            routes_bp]
 
 
 def form_failed(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:
@@ -157,7 +184,7 @@ def _template_context() -> dict:
 
 def _security_headers(response: Response) -> Response:
     if request.blueprint in BACK_OFFICE and response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", map_page_policy())
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

@@ -40,9 +40,16 @@ def blueprints() -> list:
     from dispatch.integrations.api import blp as webhooks_blp
     from dispatch.reporting.api import blp as reporting_blp
     from dispatch.scheduling.api import blp as scheduling_blp
+    from dispatch.scheduling.board.api import blp as board_blp
+    from dispatch.scheduling.calendar_feed.api import blp as calendar_feed_blp
+    from dispatch.scheduling.geo.api import blp as geo_blp
+    from dispatch.scheduling.job_templates.api import blp as job_templates_blp
+    from dispatch.scheduling.routing.api import blp as routes_blp
+    from dispatch.scheduling.team.api import blp as team_blp
 
-    return [auth_blp, customers_blp, desk_blp, scheduling_blp, field_blp, closure_blp, billing_blp, admin_blp,
-            webhooks_blp, reporting_blp]
+    return [auth_blp, customers_blp, desk_blp, scheduling_blp, board_blp, field_blp, closure_blp, billing_blp,
+            admin_blp, webhooks_blp, reporting_blp, calendar_feed_blp, team_blp, job_templates_blp, geo_blp,
+            routes_blp]
 
 
 def init_app(app: Flask) -> None:

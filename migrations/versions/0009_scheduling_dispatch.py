@@ -10,7 +10,6 @@ from alembic import op
 
 import dispatch.dbtypes
 
-
 # revision identifiers, used by Alembic.
 revision = '0009'
 down_revision = '0008'

@@ -67,7 +67,7 @@ def caller(callers: dict, path: str):
     if path == "/api/v1/auth/token":
         return callers["anonymous"]
     field_only = path.startswith("/api/v1/me/") or re.search(
-        r"/jobs/\d+/(status|time-entries|parts|notes|photos|signature|complete)$", path)
+        r"/jobs/\d+/(status|time-entries|parts|notes|photos|signature|complete|checklist/\d+)$", path)
     return callers["technician" if field_only else "admin"]
 
 
