@@ -23,6 +23,8 @@ ENV_OVERRIDES: dict[str, type] = {
     "GEOCODER_MIN_DELAY_SECONDS": float,
     "TRAVEL_DETOUR_FACTOR": float,
     "TRAVEL_SPEED_KMH": float,
+    "TRAVEL_LOCAL_KM": float,
+    "TRAVEL_HIGHWAY_SPEED_KMH": float,
     "ROUTE_SOLVER_SECONDS": float,
     "MAP_TILE_URL": str,
     "MAP_ATTRIBUTION": str,
@@ -49,9 +51,12 @@ class Defaults:
     GEOCODER_SCHEME = "https"
     # Nominatim's usage policy: at most one request a second, from the whole installation.
     GEOCODER_MIN_DELAY_SECONDS = 1.0
-    # Travel estimates: straight-line distance x detour factor, at an average speed (dispatch/scheduling/geo).
+    # Travel estimates (dispatch/scheduling/geo/travel.py): straight-line distance x detour factor; the first
+    # TRAVEL_LOCAL_KM of road at TRAVEL_SPEED_KMH, the rest at TRAVEL_HIGHWAY_SPEED_KMH.
     TRAVEL_DETOUR_FACTOR = 1.3
     TRAVEL_SPEED_KMH = 50.0
+    TRAVEL_LOCAL_KM = 30.0
+    TRAVEL_HIGHWAY_SPEED_KMH = 90.0
     # Time the route solver (OR-Tools) may search before the best plan so far is taken.
     ROUTE_SOLVER_SECONDS = 5.0
     # Map tiles of the technician app's job map (a Leaflet URL template) and their required credit, as text.

@@ -31,7 +31,21 @@ SKILL = re.compile(r"^[\w-]{1,40}$")
 UTC = ZoneInfo("UTC")
 
 
-class JobForm(FlaskForm):
+class TemplateOrDuration:
+    """Mixin of job forms (before FlaskForm in the bases) where a template stands in for a missing duration."""
+
+    template_id: SelectField
+    duration_minutes: IntegerField
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[misc]
+        if valid and self.duration_minutes.data is None and self.template_id.data is None:
+            self.duration_minutes.errors = [_l("Give a duration or choose a job template.")]
+            return False
+        return valid
+
+
+class JobForm(TemplateOrDuration, FlaskForm):
     """A job for a ticket: from a template or not, what kind of work, how long, which skills, on which asset."""
 
     template_id = SelectField(_l("Job template"), coerce=optional_int, validators=[Optional()])
@@ -45,12 +59,6 @@ class JobForm(FlaskForm):
         self.template_id.choices = options([("", _l("No template"))]
                                            + [(t.id, t.name) for t in job_templates.active_templates()])
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        if valid and self.duration_minutes.data is None and self.template_id.data is None:
-            self.duration_minutes.errors = [_l("Give a duration or choose a job template.")]
-            return False
-        return valid
     required_skills = StringField(_l("Required skills"), validators=[Optional(), Length(max=400)],
                                   filters=[blank_to_none])
     asset_id = SelectField(_l("Asset"), coerce=optional_int, choices=options([("", _l("No asset"))]),

@@ -6,6 +6,9 @@ wall-clock on whatever machine runs them, so tests assert on query counts and ge
 
 from __future__ import annotations
 
+import cProfile
+import os
+import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -66,6 +69,20 @@ class Bench:
         print(f"\n  {label:<48} median {result.median_ms:7.1f} ms  p95 {result.p95_ms:7.1f} ms"
               f"  best {result.best_ms:7.1f} ms  {result.queries[0]:3d} queries")
         return result
+
+    def profile(self, *calls: Callable[[], object], times: int = 3, lines: int = 35) -> None:
+        """With BENCH_PROFILE set to a pstats sort key (e.g. tottime), print where each call's time goes."""
+        sort = os.environ.get("BENCH_PROFILE")
+        if not sort:
+            return
+        for call in calls:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(times):
+                call()
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(sort).print_stats(lines)
+
 
 
 @pytest.fixture

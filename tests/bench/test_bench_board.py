@@ -6,7 +6,6 @@ measured through the API and as the page, against the cheapest signed-in request
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -88,16 +87,7 @@ def test_board_for_100_technicians_and_800_jobs(api, client, auth, make, bench):
     add_team(make, 90, JOBS_PER_TECHNICIAN, 180, day, serial)
     large = bench.measure("GET /board?day=, 100 technicians, 800 jobs, 200 queued", board_api(100, 800), repeat=10)
     large_page = bench.measure("/board page, 100 technicians, 800 jobs", board_page, repeat=10)
-    if os.environ.get("BENCH_PROFILE"):  # e.g. BENCH_PROFILE=tottime: where the time goes
-        import cProfile
-        import pstats
-        for call in (board_api(100, 800), board_page):
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(3):
-                call()
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(35)
+    bench.profile(board_api(100, 800), board_page, times=3, lines=35)
     # The API's direct dump gives exactly what the documented schema gives, on the full board with its conflicts.
     full = services.board(day)
     assert sum(len(job.conflicts) for lane in full.lanes for job in lane.jobs) > 0

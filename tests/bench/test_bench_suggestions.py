@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -90,15 +89,7 @@ def test_suggestions_among_500_technicians_with_a_week_of_jobs(app, api, make, b
         db.session.expunge_all()
         suggestions.rank(db.session.get(Job, job_id), start, end)
 
-    if os.environ.get("BENCH_PROFILE"):  # e.g. BENCH_PROFILE=tottime: where the time goes
-        import cProfile
-        import pstats
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(5):
-            rank()
-        profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(20)
+    bench.profile(rank, times=5, lines=20)
     service = bench.measure("suggestions.rank, 500 technicians", rank, repeat=15)
     client = api.as_user(make.user("agent"))
     path = f"jobs/{job_id}/suggestions"

@@ -4,11 +4,9 @@ CSP violation, and a phone-wide page whose body does not overflow (the lanes scr
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from dispatch.audit import events_for
@@ -16,18 +14,10 @@ from dispatch.enums import JobStatus
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
 from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
-from tests.pwa.browser_support import wait_for_js
+from tests.pwa.browser_support import TILES, tile_png, wait_for_js
 from tests.scheduling.board.support import at, board_day, planned
 
 pytestmark = pytest.mark.browser
-
-TILES = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
-
-
-def tile_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (170, 211, 223)).save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture

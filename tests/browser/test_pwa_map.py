@@ -3,25 +3,23 @@ internet), a marker at the site, kept by the service worker for offline use; a p
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.field.support import slots
-from tests.pwa.browser_support import PageErrors, open_job, sign_in, wait_for_js, wait_for_service_worker
+from tests.pwa.browser_support import (
+    TILES,
+    PageErrors,
+    open_job,
+    sign_in,
+    tile_png,
+    wait_for_js,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.browser
-
-TILES = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
-
-
-def tile_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (170, 211, 223)).save(out, "PNG")
-    return out.getvalue()
 
 
 def wait_for_tiles(page) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from dispatch.extensions import db
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the browser context's time zone (tests/browser/conftest.py)
 PASSWORD = "correct horse battery"
+# The default MAP_TILE_URL's tiles: the outside internet, so browser tests answer them with tile_png().
+TILES = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
 
 
 class PageErrors:
@@ -133,6 +136,13 @@ def jpeg(path: Path, width: int, height: int) -> Path:
     image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
     image.save(path, "JPEG", quality=85)
     return path
+
+
+def tile_png() -> bytes:
+    """A plain 256 px map tile."""
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (170, 211, 223)).save(out, "PNG")
+    return out.getvalue()
 
 
 def draw_signature(page) -> None:

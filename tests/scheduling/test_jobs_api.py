@@ -147,7 +147,7 @@ def test_suggestions_rank_by_skill_availability_and_distance(api, make):
     assert by_name["Near"]["earliest_start"] == start.isoformat()
     assert by_name["Busy"]["earliest_start"] == (start + timedelta(hours=1)).isoformat()  # same street
     assert by_name["Far"]["technician_id"] == far.id and by_name["Far"]["distance_km"] > 100
-    assert by_name["Far"]["travel_minutes"] > 180
+    assert by_name["Far"]["travel_minutes"] > 120  # Groningen to Utrecht: two and a half hours by road
     quarter = client.get(f"jobs/{job.id}/suggestions", query_string={
         "start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()})
     assert [item["name"] for item in quarter.json] == ["Near"]

@@ -43,18 +43,28 @@ def great_circle_km(origin: LatLon, destination: LatLon) -> float:
 
 @dataclass(frozen=True)
 class GeodesicEstimator:
-    """Straight-line distance times a detour factor, driven at an average speed."""
+    """Straight-line distance times a detour factor, driven at a local speed and, past a stretch, a highway one.
+
+    One average speed cannot serve both a drive across town and one to the next city: 50 km/h makes
+    Amsterdam-Cologne six hours. The first ``local_km`` of road go at ``speed_kmh``, the rest at
+    ``highway_speed_kmh``.
+    """
 
     detour_factor: float = 1.3
     speed_kmh: float = 50.0
+    local_km: float = 30.0
+    highway_speed_kmh: float = 90.0
 
     def km(self, origin: LatLon, destination: LatLon) -> float:
         """Road kilometres: the great-circle distance times the detour factor."""
         return great_circle_km(origin, destination) * self.detour_factor
 
     def minutes(self, origin: LatLon, destination: LatLon) -> int:
-        """Driving minutes at the average speed, rounded up to the minute."""
-        return math.ceil(self.km(origin, destination) / self.speed_kmh * 60)
+        """Driving minutes, rounded up to the minute."""
+        road = self.km(origin, destination)
+        local = min(road, self.local_km)
+        hours = local / self.speed_kmh + (road - local) / self.highway_speed_kmh
+        return math.ceil(hours * 60)
 
     def matrix(self, points: Sequence[LatLon]) -> list[list[int]]:
         """Minutes between every pair of points; symmetric, zero on the diagonal."""
@@ -67,6 +77,7 @@ class GeodesicEstimator:
 
 
 def estimator() -> TravelEstimator:
-    """The configured travel estimator (TRAVEL_DETOUR_FACTOR, TRAVEL_SPEED_KMH)."""
+    """The configured travel estimator (TRAVEL_DETOUR_FACTOR, TRAVEL_SPEED_KMH, TRAVEL_LOCAL_KM, ...)."""
     config = current_app.config
-    return GeodesicEstimator(float(config["TRAVEL_DETOUR_FACTOR"]), float(config["TRAVEL_SPEED_KMH"]))
+    return GeodesicEstimator(float(config["TRAVEL_DETOUR_FACTOR"]), float(config["TRAVEL_SPEED_KMH"]),
+                             float(config["TRAVEL_LOCAL_KM"]), float(config["TRAVEL_HIGHWAY_SPEED_KMH"]))

@@ -10,7 +10,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from dispatch.forms import blank_to_none, optional_int, options
-from dispatch.scheduling.forms import KIND_LABELS
+from dispatch.scheduling.forms import KIND_LABELS, TemplateOrDuration
 
 
 class TemplateForm(FlaskForm):
@@ -44,7 +44,7 @@ class TemplateForm(FlaskForm):
                 "instructions": self.instructions.data, "active": self.active.data}
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(TemplateOrDuration, FlaskForm):
     """A follow-up of a finished job: a template or a duration, and what to do."""
 
     template_id = SelectField(_l("Job template"), coerce=optional_int, validators=[Optional()])
@@ -54,13 +54,6 @@ class FollowUpForm(FlaskForm):
                                     validators=[Optional(), NumberRange(5, 24 * 60)])
     instructions = TextAreaField(_l("What to do next"), validators=[Optional(), Length(max=5000)],
                                  filters=[blank_to_none], render_kw={"rows": 3})
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        if valid and self.duration_minutes.data is None and self.template_id.data is None:
-            self.duration_minutes.errors = [_l("Give a duration or choose a job template.")]
-            return False
-        return valid
 
     def service_data(self) -> dict[str, Any]:
         """The follow-up as ``job_templates.services.create_follow_up`` takes it."""

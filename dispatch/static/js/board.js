@@ -9,18 +9,7 @@
                  "#9333ea", "#374151"];
   var board, zone, dragged = null, pending = null, map = null;
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-    });
-  }
-
-  function uuid() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return window.crypto.randomUUID();
-    }
-    return String(Date.now()) + "-" + String(Math.random()).slice(2);
-  }
+  var format = window.dispatchApi.format;
 
   // The wall-clock parts of an instant in the company's zone.
   function localParts(date) {
@@ -60,20 +49,8 @@
   }
 
   function call(method, path, body) {
-    var token = document.querySelector('meta[name="csrf-token"]');
-    return fetch("/api/v1/" + path, {
-      method: method,
-      credentials: "same-origin",
-      headers: {
-        "Accept": "application/json", "Content-Type": "application/json",
-        "X-CSRFToken": token ? token.content : "", "Idempotency-Key": "board-" + uuid()
-      },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (json) {
-        return {status: response.status, ok: response.ok, body: json};
-      });
-    });
+    return window.dispatchApi.call(method, "/api/v1/" + path,
+                                   {body: body, idempotencyKey: "board-" + window.dispatchApi.uuid()});
   }
 
   // Positions from the server's minutes: percentages of the axis (el.style is allowed under the CSP).

@@ -4,18 +4,7 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-    });
-  }
-
-  function uuid() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return window.crypto.randomUUID();
-    }
-    return String(Date.now()) + "-" + String(Math.random()).slice(2);
-  }
+  var format = window.dispatchApi.format;
 
   // The reasons of a problem+json answer, in the words the server chose (field errors first).
   function reasonsOf(problem, fallback) {
@@ -29,19 +18,9 @@
 
   function approve(form, checkbox, batch) {
     var token = form.querySelector('input[name="csrf_token"]').value;
-    return fetch("/api/v1/invoices/" + checkbox.value + "/approve", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Accept": "application/json",
-        "X-CSRFToken": token,
-        "Idempotency-Key": "bulk-approve-" + batch + "-" + checkbox.value
-      }
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        return {ok: response.ok, body: body};
-      });
-    }, function () {
+    return window.dispatchApi.call("POST", "/api/v1/invoices/" + checkbox.value + "/approve", {
+      token: token, idempotencyKey: "bulk-approve-" + batch + "-" + checkbox.value
+    }).then(null, function () {
       return {ok: false, body: null};
     });
   }
@@ -95,7 +74,7 @@
     var progress = form.querySelector("progress");
     var summary = form.querySelector("#bulk-summary");
     var button = form.querySelector('button[type="submit"]');
-    var batch = uuid();
+    var batch = window.dispatchApi.uuid();
     var refused = [];
     var approved = 0;
     progress.max = selected.length;

@@ -9,6 +9,14 @@ from tests.support.factories import AMSTERDAM, next_weekday_at
 from tests.support.queries import count
 
 
+def _reassign(client, pages, path: str, job: Job, choice: str) -> Job:
+    """Send the reassign page with one choice for ``job`` (a technician's id, "" for the queue); the job after."""
+    response = client.post(path, data={"csrf_token": pages.token(path), f"job_{job.id}": choice})
+    assert response.status_code == 303
+    db.session.expire_all()
+    return db.session.get(Job, job.id)
+
+
 def test_the_list_shows_skills_home_hours_and_who_is_away(client, pages, make):
     pages.login_as("agent")
     technician = make.user("technician", name="Daan de Vries", skills=["boiler", "gas"])
@@ -76,11 +84,8 @@ def test_an_absence_over_planned_jobs_leads_to_reassigning_them(client, pages, m
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and planned.number in text and "Back to the unscheduled queue" in text
     assert f'<option selected value="{stand_in.id}">Sanne</option>' in text
-    response = client.post(response.headers["Location"], data={
-        "csrf_token": pages.token(response.headers["Location"]), f"job_{planned.id}": str(stand_in.id)})
-    assert response.status_code == 303
-    db.session.expire_all()
-    assert db.session.get(Job, planned.id).technician_id == stand_in.id
+    reassigned = _reassign(client, pages, response.headers["Location"], planned, str(stand_in.id))
+    assert reassigned.technician_id == stand_in.id
 
 
 def test_back_to_the_queue_from_the_reassign_page(client, pages, make):
@@ -89,10 +94,7 @@ def test_back_to_the_queue_from_the_reassign_page(client, pages, make):
     planned = make.scheduled_job(absent, start=next_weekday_at(10))
     path = (f"/technicians/{absent.id}/reassign?start={next_weekday_at(0).isoformat()}"
             f"&end={next_weekday_at(23).isoformat()}").replace("+", "%2B")
-    response = client.post(path, data={"csrf_token": pages.token(path), f"job_{planned.id}": ""})
-    assert response.status_code == 303
-    db.session.expire_all()
-    assert db.session.get(Job, planned.id).status == JobStatus.UNSCHEDULED
+    assert _reassign(client, pages, path, planned, "").status == JobStatus.UNSCHEDULED
 
 
 def test_whole_days_and_bad_absence_forms(client, pages, make):
