@@ -9,11 +9,11 @@ from dispatch.enums import Role
 from dispatch.web import _nav_items
 
 EXPECTED = {
-    Role.ADMIN: ["desk.tickets", "desk.new_ticket", "scheduling.jobs", "customers.customers", "billing.invoices",
-                 "billing.credit_note_list", "reporting.hours_page", "closure.review_queue",
-                 "integrations.endpoints", "admin.settings"],
-    Role.AGENT: ["desk.tickets", "desk.new_ticket", "scheduling.jobs", "customers.customers", "reporting.hours_page",
-                 "closure.review_queue"],
+    Role.ADMIN: ["desk.tickets", "desk.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
+                 "customers.customers", "billing.invoices", "billing.credit_note_list", "reporting.hours_page",
+                 "closure.review_queue", "integrations.endpoints", "job_templates.templates", "admin.settings"],
+    Role.AGENT: ["desk.tickets", "desk.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
+                 "customers.customers", "reporting.hours_page", "closure.review_queue"],
     Role.BILLING: ["customers.customers", "billing.invoices", "billing.credit_note_list", "reporting.hours_page"],
     Role.TECHNICIAN: [],
 }

@@ -54,6 +54,7 @@ def test_the_period_is_in_company_days(workload):
 
 
 def test_one_query_however_many_jobs(workload, make):
+    hours_report(Period(DAY, DAY), "job")  # the company's zone is read once per app context, before either count
     with recorded_statements() as few:
         hours_report(Period(DAY, DAY), "job")
     for _ in range(6):
