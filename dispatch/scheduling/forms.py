@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -96,16 +97,29 @@ class ScheduleForm(FlaskForm):
     end = TimeField(_l("End time"), validators=[DataRequired()])
     window_start = TimeField(_l("Arrival window from"), validators=[Optional()])
     window_end = TimeField(_l("Arrival window until"), validators=[Optional()])
-    override_reason = TextAreaField(_l("Reason to schedule anyway"), validators=[Optional(), Length(max=500)],
+    override_reason = TextAreaField(_l("Reason to schedule anyway"), validators=[Length(max=500)],
                                     filters=[blank_to_none], render_kw={"rows": 2})
+    # Set by the conflict box's form: an override without a reason is refused instead of clashing again.
+    override = HiddenField()
 
     def validate_end(self, field: TimeField) -> None:
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError(_l("The end must be after the start."))
 
+    def validate_override_reason(self, field: TextAreaField) -> None:
+        if self.override.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the reason to schedule anyway."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Not in validate_window_end: Optional() skips a field's own validators when it is left empty.
+        one_end = (self.window_start.data is None) != (self.window_end.data is None)
+        if one_end and not self.window_start.errors and not self.window_end.errors:
+            self.window_end.errors = [_l("Give both ends of the arrival window, or neither.")]
+            return False
+        return valid
+
     def validate_window_end(self, field: TimeField) -> None:
-        if (field.data is None) != (self.window_start.data is None):
-            raise ValidationError(_l("Give both ends of the arrival window, or neither."))
         if field.data and self.window_start.data and field.data <= self.window_start.data:
             raise ValidationError(_l("The end must be after the start."))
 

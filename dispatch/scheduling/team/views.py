@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from dispatch.auth.access import roles_required
 from dispatch.dbtypes import utcnow
 from dispatch.enums import Role
 from dispatch.errors import Conflict, Invalid
+from dispatch.scheduling.calendar_feed import services as calendar_feed
 from dispatch.scheduling.team import reassignment, services
 from dispatch.scheduling.team.forms import DAY_LABELS, AbsenceForm, TechnicianForm, reassign_form
 from dispatch.web import form_failed
@@ -95,6 +96,29 @@ def delete_absence(absence_id: int):  # noqa: ANN201
     return redirect(url_for("team.technician", technician_id=technician_id, _anchor="absences"), 303)
 
 
+@bp.post("/technicians/<int:technician_id>/calendar-link")
+@roles_required(*OFFICE)
+def create_calendar_link(technician_id: int):  # noqa: ANN201
+    """A new calendar feed link, shown on this answer only (it is stored hashed); the old link stops working."""
+    view = services.technician_view(technician_id)
+    url = calendar_feed.create_link(view.profile, current_user.id)
+    form = TechnicianForm(formdata=None)
+    form.fill(view.profile)
+    response = make_response(_technician_page(view, form, AbsenceForm(formdata=None), calendar_url=url))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/technicians/<int:technician_id>/calendar-link/off")
+@roles_required(*OFFICE)
+def revoke_calendar_link(technician_id: int):  # noqa: ANN201
+    """Turn the technician's calendar feed link off (a lost phone, a leaked link)."""
+    view = services.technician_view(technician_id)
+    calendar_feed.revoke_link(view.profile, current_user.id)
+    flash(_("The calendar link of %(name)s is turned off.", name=view.user.name), "success")
+    return redirect(url_for("team.technician", technician_id=technician_id, _anchor="calendar-link"), 303)
+
+
 @bp.get("/technicians/<int:technician_id>/reassign")
 @roles_required(*OFFICE)
 def reassign(technician_id: int):  # noqa: ANN201
@@ -139,9 +163,11 @@ def _span() -> tuple[datetime, datetime]:
     return start, end
 
 
-def _technician_page(view: services.TechnicianView, form: TechnicianForm, absence_form: AbsenceForm) -> str:
+def _technician_page(view: services.TechnicianView, form: TechnicianForm, absence_form: AbsenceForm,
+                     calendar_url: str | None = None) -> str:
     now = utcnow()
     return render_template("scheduling/team/technician.html", view=view, form=form, absence_form=absence_form,
+                           calendar_url=calendar_url,
                            absences=services.absences_of(view.user, since=now), days=DAY_LABELS,
                            reasons=services.REASON_LABELS, weekly_minutes=services.weekly_minutes(
                                view.profile.working_hours))
