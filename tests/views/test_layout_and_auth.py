@@ -167,3 +167,11 @@ def test_every_form_post_without_csrf_is_400_and_changes_nothing(pages, client, 
     assert "The request could not be processed" in text_of(response)
     assert count(AuditEvent) == before
     assert client.get("/tickets").status_code == 200  # still signed in: logout was refused too
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_signs_out_with_the_test_helper(auth, client, make, role):
+    user = make.user(role)
+    auth.login(user.email)
+    assert auth.logout().status_code in (302, 303)
+    assert urlsplit(client.get("/customers").headers["Location"]).path == "/login"
