@@ -8,7 +8,7 @@ import { busy } from "./common.js";
 
 /** A section with a "Calendar link" button; the new link is shown with a copy button. */
 export function calendarLinkSection() {
-  const result = h("div", { id: "calendar-link-result" });
+  const result = h("div", { id: "calendar-link-result", class: "calendar-link" });
   const create = h("button", { type: "button", id: "calendar-link" }, t("calendar_link"));
   create.addEventListener("click", () => busy(create, async () => {
     let url;
@@ -23,7 +23,9 @@ export function calendarLinkSection() {
   }));
 
   function show(url) {
-    const input = h("input", { type: "text", id: "calendar-url", readonly: true, value: url, spellcheck: "false" });
+    // A textarea, not an input: the whole link wraps on a narrow screen, for the technician to check it.
+    const input = h("textarea",
+      { id: "calendar-url", class: "calendar-url", readonly: true, rows: 3, spellcheck: "false" }, url);
     const copy = h("button", { type: "button", id: "copy-calendar-link" }, t("copy"));
     copy.addEventListener("click", async () => {
       input.select();

@@ -28,7 +28,7 @@ function row(jobId, index) {
 
 /** The checklist section; hidden when the job has no checklist. */
 export function checklistSection(initial) {
-  const list = h("ul", { class: "items", id: "checklist" });
+  const list = h("ul", { class: "items checklist", id: "checklist" });
   const count = h("p", { class: "hint", id: "checklist-count" });
   const element = section("checklist", t("checklist"), count, list);
   let rows = [];
