@@ -2,7 +2,8 @@
 
 The day is spread over the Randstad, Brabant and Flanders (technicians live in their region), some jobs
 have a two-hour appointment window, skills vary, a few technicians have a booking already and a lunch
-break. Figures: jobs planned, total driving (minutes, km), wall time; and the solver/greedy ratios.
+break. Figures: jobs planned, total driving (minutes, km), wall time, visits starting on round minutes;
+and the solver/greedy ratios.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from dispatch.scheduling.geo.travel import GeodesicEstimator
 from dispatch.scheduling.routing import greedy, solver
-from dispatch.scheduling.routing.problem import Fixed, Job, Problem, Solution, technician
+from dispatch.scheduling.routing.problem import ROUNDING, Fixed, Job, Problem, Solution, technician
 
 pytestmark = pytest.mark.bench
 
@@ -93,6 +94,10 @@ def test_plan_a_day_of_200_jobs_over_20_technicians_greedy_against_the_solver():
         planned = JOBS - len(solution.unassigned)
         print(f"  {label:<24} {planned:>7} {len(solution.unassigned):>8} {solution.travel_minutes:>11} "
               f"{km(problem, points, solution):>10.0f} {seconds:>8.2f}")
+    for label, solution, _seconds in rows:
+        starts = [visit.start for route in solution.routes.values() for visit in route.visits if not visit.fixed]
+        print(f"  {label}: {sum(start % ROUNDING == 0 for start in starts)} of {len(starts)} visits start on "
+              f"{ROUNDING} minutes")
     for label, solution, seconds in rows[1:]:
         print(f"  ratio {label} / greedy: driving {solution.travel_minutes / quick.travel_minutes:.2f}x, "
               f"km {km(problem, points, solution) / km(problem, points, quick):.2f}x, "

@@ -16,6 +16,10 @@ Span = tuple[int, int]
 UNLOCATED = "address_not_located"
 NO_SKILL = "no_skilled_technician"
 NO_TIME = "no_time"
+# Visits start on a multiple of this many minutes where the day allows: "15:40" reads right, "15:37" odd.
+ROUNDING = 5
+# A latest start that no start reaches: the stop cannot be kept whenever the technician arrives.
+NEVER = -(10**9)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,34 @@ class Technician:
             left -= max(0, begin - now)
             now = max(now, finish)
         return now + left
+
+    def latest_departure(self, drive: int, arrival: int) -> int:
+        """The latest moment a drive of ``drive`` minutes can leave and still ``arrive`` by ``arrival``."""
+        moment, left = arrival, drive
+        for begin, finish in reversed(self.breaks):
+            if begin >= moment:
+                continue
+            if finish <= moment:
+                if left <= moment - finish:
+                    return moment - left
+                left -= moment - finish
+            elif left == 0:  # ``arrive`` waits out a break it leaves in, even for no driving
+                return begin
+            moment = begin
+        return moment - left
+
+    def latest_start(self, moment: int, duration: int) -> int:
+        """The last start at or before ``moment`` whose visit overlaps no break."""
+        for begin, finish in reversed(self.breaks):
+            if begin < moment + duration and finish > moment:
+                moment = begin - duration
+        return moment
+
+    def rounded_start(self, moment: int, duration: int) -> int:
+        """The first start at or after ``moment`` on a multiple of ROUNDING whose visit overlaps no break."""
+        while moment % ROUNDING:
+            moment = self.first_start(moment + ROUNDING - moment % ROUNDING, duration)
+        return moment
 
     def first_start(self, moment: int, duration: int) -> int:
         """The first start at or after ``moment`` whose visit overlaps no break."""
@@ -159,11 +191,15 @@ class Problem:
         return None
 
     def route(self, technician: Technician, stops: Sequence[Stop]) -> Route | None:
-        """The stops in this order at their earliest times, or None when a window, break or the day's end
-        does not allow it."""
+        """The stops in this order, or None when a window, break or the day's end does not allow it.
+
+        Each visit starts at its earliest minute rounded up to ROUNDING, unless rounding would make it or
+        a later stop late: then at its earliest minute. So a route fits exactly when it fits unrounded.
+        """
+        latest = self.latest_starts(technician, stops)
         visits: list[Visit] = []
         now, here = technician.start, technician.home
-        for stop in stops:
+        for stop, last in zip(stops, latest, strict=True):
             drive = self.travel(here, stop.location)
             arrival = technician.arrive(now, drive)
             if isinstance(stop, Fixed):
@@ -172,11 +208,44 @@ class Problem:
                 visits.append(Visit(stop.job_id, stop.start, stop.end, drive, fixed=True))
             else:
                 start = technician.first_start(max(arrival, stop.earliest), stop.duration)
-                if start > stop.latest or start + stop.duration > technician.end:
+                if start > last:
                     return None
+                rounded = technician.rounded_start(start, stop.duration)
+                start = rounded if rounded <= last else start
                 visits.append(Visit(stop.id, start, start + stop.duration, drive))
             now, here = visits[-1].end, stop.location
         return Route(technician.id, visits, self.travel(here, technician.home) if visits else 0)
+
+    def latest_starts(self, technician: Technician, stops: Sequence[Stop]) -> list[int]:
+        """The latest start of each stop that keeps it and every later stop on time (NEVER: none does).
+
+        A fixed booking starts when it starts; a job by its window's end, before the day's end and far
+        enough ahead of the next stop's latest start, on a start that overlaps no break.
+        """
+        latest = [NEVER] * len(stops)
+        after: tuple[int | None, int] | None = None  # the next stop's place and latest arrival
+        for index in range(len(stops) - 1, -1, -1):
+            stop = stops[index]
+            if isinstance(stop, Fixed):
+                last, duration = stop.start, stop.end - stop.start
+            else:
+                last, duration = min(stop.latest, technician.end - stop.duration), stop.duration
+            if after is not None:
+                if after[1] == NEVER:
+                    return latest
+                leave = technician.latest_departure(self.travel(stop.location, after[0]), after[1])
+                if isinstance(stop, Fixed):
+                    if stop.end > leave:
+                        return latest
+                else:
+                    last = min(last, leave - duration)
+            if not isinstance(stop, Fixed):
+                last = technician.latest_start(last, duration)
+                if last < stop.earliest:
+                    return latest
+            latest[index] = last
+            after = (stop.location, last)
+        return latest
 
     def fixed_routes(self) -> dict[int, Route]:
         """Every technician's fixed bookings alone: where planning starts from."""
