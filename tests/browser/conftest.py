@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from tests.pwa.browser_support import TILES, tile_png
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -77,3 +79,17 @@ def page(context):
     page.set_default_timeout(15_000)
     yield page
     page.close()
+
+
+@pytest.fixture
+def tiles(context) -> list[str]:
+    """Map tiles answered by a local PNG (the tile server is the outside internet); the asked URLs."""
+    served: list[str] = []
+    png = tile_png()
+
+    def fake(route):
+        served.append(route.request.url)
+        route.fulfill(status=200, body=png, headers={"Content-Type": "image/png"})
+
+    context.route(TILES, fake)
+    return served

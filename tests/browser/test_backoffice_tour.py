@@ -57,7 +57,7 @@ def _completed_job(make):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_every_page_fits_and_loads_cleanly(page, live_server, make, width):
+def test_every_page_fits_and_loads_cleanly(page, live_server, make, tiles, width):
     page.set_viewport_size({"width": width, "height": 800})
     problems = Problems(page)
     job = _completed_job(make)
@@ -70,6 +70,12 @@ def test_every_page_fits_and_loads_cleanly(page, live_server, make, width):
         "jobs": "/jobs", "job-done": f"/jobs/{job.id}", "job-open": f"/jobs/{unscheduled.id}",
         "customers": "/customers", "customer": f"/customers/{job.ticket.customer_id}",
         "invoices": "/invoices", "invoice": f"/invoices/{job.invoice_id}", "not-found": "/tickets/999999",
+        "board": f"/board?day={job.scheduled_start.date().isoformat()}",
+        "board-week": f"/board?days=7&day={job.scheduled_start.date().isoformat()}",
+        "plan-day": f"/board/plan?day={job.scheduled_start.date().isoformat()}",
+        "route": f"/board/route/{job.technician_id}?day={job.scheduled_start.date().isoformat()}",
+        "technicians": "/technicians", "technician": f"/technicians/{job.technician_id}",
+        "job-templates": "/admin/job-templates",
     }
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
