@@ -12,6 +12,7 @@ import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,8 +34,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BOOKED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED, JobStatus.CLOSED)
 # Slots offered to agents start on a quarter hour.
 SLOT_STEP = timedelta(minutes=15)
-# How far back (and ahead) the previous (next) stop of the same working day can be.
-PREVIOUS_STOP_HORIZON = timedelta(hours=16)
 
 Span = tuple[datetime, datetime]
 
@@ -100,6 +99,7 @@ class TechnicianCalendar:
     working: list[Span]
     absences: list[Away]
     bookings: list[Booking]
+    zone: ZoneInfo = UTC  # the company's: a "day" for previous and next stops
 
     def conflicts(self, *, job_id: int | None, required_skills: Collection[str], start: datetime, end: datetime,
                   location: LatLon | None, travel: TravelEstimator,
@@ -151,15 +151,15 @@ class TechnicianCalendar:
         return found
 
     def previous_booking(self, moment: datetime, job_id: int | None = None) -> Booking | None:
-        """The last booking of the same working day ending at or before ``moment``."""
-        day_start = moment - PREVIOUS_STOP_HORIZON
+        """The last booking of the same local day ending at or before ``moment`` (nights are spent at home)."""
+        day_start, _day_end = local_day(moment, self.zone)
         earlier = [b for b in self.bookings if b.job_id != job_id and day_start <= b.end <= moment]
         return max(earlier, key=lambda booking: booking.end, default=None)
 
     def next_booking(self, moment: datetime, job_id: int | None = None) -> Booking | None:
-        """The first booking of the same working day starting at or after ``moment``."""
-        day_end = moment + PREVIOUS_STOP_HORIZON
-        later = [b for b in self.bookings if b.job_id != job_id and moment <= b.start <= day_end]
+        """The first booking of the same local day starting at or after ``moment``."""
+        _day_start, day_end = local_day(moment, self.zone)
+        later = [b for b in self.bookings if b.job_id != job_id and moment <= b.start < day_end]
         return min(later, key=lambda booking: booking.start, default=None)
 
     def previous_stop(self, moment: datetime, job_id: int | None = None) -> LatLon | None:
@@ -303,7 +303,7 @@ def load_calendars(start: datetime, end: datetime, technician_ids: Collection[in
         home = (latitude, longitude) if latitude is not None and longitude is not None else None
         calendars[user_id] = TechnicianCalendar(
             technician_id=user_id, name=name, skills=skilled, home=home, working=list(weeks[hours_text]),
-            absences=[], bookings=[])
+            absences=[], bookings=[], zone=zone)
     if not calendars:
         return calendars
     ids = list(calendars)
@@ -337,14 +337,20 @@ def load_calendars(start: datetime, end: datetime, technician_ids: Collection[in
 
 
 def _margin(start: datetime, end: datetime, zone: ZoneInfo) -> Span:
-    """The span whose bookings and absences a calendar over ``start``..``end`` needs.
+    """The span whose bookings and absences a calendar over ``start``..``end`` needs: the whole local days of
+    ``start`` and ``end`` (the previous and next stop are of the same day, and so is a day's load)."""
+    return local_day(start, zone)[0], local_day(end - timedelta(microseconds=1), zone)[1]
 
-    ``PREVIOUS_STOP_HORIZON`` either side (the previous and next stop of a window near its edges; further ones
-    never count), and at least the whole local days of ``start`` and ``end`` (a day's booked minutes).
-    """
-    first_day = datetime.combine(start.astimezone(zone).date(), time(0), zone).astimezone(UTC)
-    last_day = datetime.combine(end.astimezone(zone).date() + timedelta(days=1), time(0), zone).astimezone(UTC)
-    return min(start - PREVIOUS_STOP_HORIZON, first_day), max(end + PREVIOUS_STOP_HORIZON, last_day)
+
+def local_day(moment: datetime, zone: ZoneInfo) -> Span:
+    """Midnight to midnight, in UTC, of the local day that holds ``moment``."""
+    day = moment.astimezone(zone).date()
+    return _midnight(day, zone), _midnight(day + timedelta(days=1), zone)
+
+
+@lru_cache(maxsize=256)
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
 
 
 def utc_from_driver(value: Any) -> datetime:

@@ -77,6 +77,19 @@ def test_earliest_slot_after_an_existing_job_includes_the_drive_from_it(make):
     assert f"{found.travel_minutes} min drive from job {earlier.number}" in found.reasons
 
 
+def test_yesterday_evening_job_is_not_the_previous_stop_the_day_starts_from_home(make):
+    day = the_day()
+    person = technician(make, "Busy yesterday")
+    yesterday = day - timedelta(days=1)
+    while yesterday.weekday() >= 5:  # a working day, so the job may be planned
+        yesterday -= timedelta(days=1)
+    make.scheduled_job(person, make.ticket(make.customer(latitude=AMERSFOORT[0], longitude=AMERSFOORT[1])),
+                       start=local(yesterday, 15), duration_minutes=120)
+    [found] = ranked(job_at(make), day)
+    assert found.travel_minutes == 0  # from home in Utrecht, not from the last job before in Amersfoort
+    assert found.earliest_start == local(day, 8)
+
+
 def test_an_overlapping_job_is_a_hard_rule_in_a_short_window(make):
     day = the_day()
     technician(make, "Taken", at=UTRECHT)
