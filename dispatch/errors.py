@@ -17,11 +17,14 @@ class DomainError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None, code: str | None = None):
+    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None, code: str | None = None,
+                 members: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
         self.code = code
+        # Further members of the problem document (RFC 9457 extensions), e.g. the conflicts of a refused visit.
+        self.members = members or {}
 
 
 class NotFound(DomainError):

@@ -21,9 +21,10 @@ def problem(
     errors: dict[str, list[str]] | None = None,
     code: str | None = None,
     headers: dict[str, str] | None = None,
+    members: dict[str, Any] | None = None,
 ) -> Response:
-    """A problem+json response."""
-    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title}
+    """A problem+json response; ``members`` adds extension members beside the standard ones."""
+    body: dict[str, Any] = {**(members or {}), "type": "about:blank", "status": status, "title": title}
     if detail:
         body["detail"] = detail
     if errors:
@@ -43,7 +44,8 @@ def is_api_request() -> bool:
 
 def from_domain_error(error: DomainError) -> Response:
     """The problem response for an error a service raised."""
-    return problem(error.status, error.title, error.detail, errors=error.errors, code=error.code)
+    return problem(error.status, error.title, error.detail, errors=error.errors, code=error.code,
+                   members=error.members)
 
 
 def from_http_exception(error: HTTPException) -> Response:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, json, url_for
+from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from dispatch.api.problems import from_domain_error
 from dispatch.auth.access import roles_required
 from dispatch.desk.services import get_ticket
 from dispatch.enums import Role
 from dispatch.scheduling import services, suggestions
 from dispatch.scheduling.schemas import (
-    ConflictOut,
     JobIn,
     JobOut,
     OptionalReasonIn,
@@ -99,13 +97,3 @@ def postpone(data: dict, job_id: int):
 def cancel(data: dict, job_id: int):
     """Cancel with a reason; a planned visit is called off and the customer told."""
     return services.cancel(services.get_job(job_id), data["reason"], current_user.id)
-
-
-@blp.errorhandler(services.ScheduleRefused)
-def _refused(error: services.ScheduleRefused) -> Response:
-    """The 409 problem with the structured ``conflicts`` beside the usual ``errors``."""
-    response = from_domain_error(error)
-    body = json.loads(response.get_data())
-    body["conflicts"] = ConflictOut(many=True).dump(error.conflicts)
-    response.set_data(json.dumps(body))
-    return response

@@ -158,7 +158,9 @@ class ScheduleRefused(Conflict):
 
     def __init__(self, found: list[ScheduleConflict]) -> None:
         super().__init__(" ".join(conflict.message for conflict in found), code=found[0].code,
-                         errors={"conflicts": [f"{c.code}: {c.message}" for c in found]})
+                         errors={"conflicts": [f"{c.code}: {c.message}" for c in found]},
+                         members={"conflicts": [{"code": c.code, "message": c.message, "details": dict(c.details)}
+                                                for c in found]})
         self.conflicts = found
 
 

@@ -111,3 +111,15 @@ def test_unknown_objects_are_404_in_the_users_language(api, make, language, colu
     assert redelivered.status_code == 404
     assert redelivered.json["detail"] == ("Webhook delivery 999999 does not exist.",
                                           "Webhook-verzending 999999 bestaat niet.")[column - 1]
+
+
+def test_a_domain_errors_members_extend_its_problem_without_hiding_the_standard_ones(app):
+    from dispatch.api.problems import from_domain_error
+    from dispatch.errors import Conflict
+
+    error = Conflict("Overlaps job J-1.", code="overlap", members={"conflicts": [{"code": "overlap"}], "status": 200})
+    with app.test_request_context("/api/v1/jobs/1/schedule"):
+        response = from_domain_error(error)
+    body = response.get_json()
+    assert response.status_code == 409 and body["status"] == 409 and body["code"] == "overlap"
+    assert body["conflicts"] == [{"code": "overlap"}]
