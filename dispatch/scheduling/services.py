@@ -175,10 +175,7 @@ def schedule(job: Job, technician_id: int, start: datetime, end: datetime, actor
         raise Invalid(_("The end is not after the start."), errors={"end": [_("Must be after start.")]})
     if end - start > timedelta(hours=24):
         raise Invalid(_("A visit longer than a day."), errors={"end": [_("A visit lasts at most 24 hours.")]})
-    reason = (override_reason or "").strip() or None
-    if reason is not None and len(reason) > REASON_MAX:
-        raise Invalid(_("The reason is too long."), errors={"override_reason": [
-            _("At most %(count)s characters.", count=REASON_MAX)]})
+    reason = _reason(override_reason, "override_reason")
     if window is not None:
         _check_window(window, start)
     technician = db.session.get(User, technician_id)
@@ -225,50 +222,53 @@ def appointment_of(job: Job) -> notifications.Appointment:
 
 def unschedule(job: Job, reason: str | None, actor_id: int | None) -> Job:
     """Take ``job`` off the planning, back to the unscheduled queue with no technician and no times."""
+    reason = _reason(reason, "reason")
     previous = appointment_of(job)
     before = _take_off(job, JobStatus.UNSCHEDULED, reason, actor_id)
     job.technician_id = job.scheduled_start = job.scheduled_end = None
     job.technician = None
-    audit.record("job.unscheduled", job, actor_id, reason=(reason or "").strip() or None,
+    audit.record("job.unscheduled", job, actor_id, reason=reason,
                  previous_technician_id=previous.technician_id, previous_start=previous.start)
     return _tell_cancelled(job, before, reason, actor_id)
 
 
 def postpone(job: Job, reason: str, actor_id: int | None) -> Job:
     """Postpone ``job`` with a reason: it leaves the technician's day and waits to be planned again."""
-    before = _take_off(job, JobStatus.POSTPONED, _required(reason), actor_id)
-    job.postponed_reason = reason.strip()
-    return _tell_cancelled(job, before, job.postponed_reason, actor_id)
+    reason = _reason(reason, "reason", required=True)
+    before = _take_off(job, JobStatus.POSTPONED, reason, actor_id)
+    job.postponed_reason = reason
+    return _tell_cancelled(job, before, reason, actor_id)
 
 
 def cancel(job: Job, reason: str, actor_id: int | None) -> Job:
     """Cancel ``job`` with a reason; a planned visit is called off."""
-    before = _take_off(job, JobStatus.CANCELLED, _required(reason), actor_id)
-    return _tell_cancelled(job, before, reason.strip(), actor_id)
+    reason = _reason(reason, "reason", required=True)
+    return _tell_cancelled(job, _take_off(job, JobStatus.CANCELLED, reason, actor_id), reason, actor_id)
 
 
-def _required(reason: str | None) -> str:
-    """The reason, refused (422) when blank or too long."""
-    if not reason or not reason.strip():
-        raise Invalid(_("Give a reason."), errors={"reason": [_("A reason is required.")]})
-    return reason
+def _reason(text: str | None, field: str, required: bool = False) -> str | None:
+    """``text`` trimmed (None when blank); a 422 on ``field`` when it is required and blank, or too long."""
+    text = (text or "").strip() or None
+    if text is None and required:
+        raise Invalid(_("Give a reason."), errors={field: [_("A reason is required.")]})
+    if text is not None and len(text) > REASON_MAX:
+        raise Invalid(_("The reason is too long."), errors={field: [
+            _("At most %(count)s characters.", count=REASON_MAX)]})
+    return text
 
 
 def _take_off(job: Job, status: JobStatus, reason: str | None, actor_id: int | None) -> notifications.Appointment:
-    """Move ``job`` to ``status`` (409 when the life cycle forbids it); the appointment as it was."""
-    if reason is not None and len(reason.strip()) > REASON_MAX:
-        raise Invalid(_("The reason is too long."), errors={"reason": [
-            _("At most %(count)s characters.", count=REASON_MAX)]})
+    """Move ``job`` to ``status`` (409 when the life cycle forbids it); the appointment as it was, if planned."""
     before = appointment_of(job)
     planned = job.status in PLANNED and before.start is not None
-    change_status(job, status, actor_id, reason=(reason or "").strip() or None)
+    change_status(job, status, actor_id, reason=reason)
     return before if planned else notifications.Appointment(None, None, None)
 
 
 def _tell_cancelled(job: Job, before: notifications.Appointment, reason: str | None, actor_id: int | None) -> Job:
     """Tell the customer a planned visit is off (nothing to tell when none was planned)."""
     if before.start is not None:
-        notifications.appointment_cancelled(job, before, (reason or "").strip() or None, actor_id)
+        notifications.appointment_cancelled(job, before, reason, actor_id)
     return job
 
 

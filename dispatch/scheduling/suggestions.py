@@ -22,11 +22,11 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import Role
 from dispatch.extensions import db
 from dispatch.scheduling.availability import (
-    UTC,
     RememberingEstimator,
     TechnicianCalendar,
     job_location,
     load_calendars,
+    local_day,
 )
 from dispatch.scheduling.geo import travel
 from dispatch.scheduling.geo.travel import LatLon, TravelEstimator
@@ -122,10 +122,7 @@ def default_window(moment: datetime | None = None) -> tuple[datetime, datetime]:
 
 def day_window(moment: datetime) -> tuple[datetime, datetime]:
     """Midnight to midnight (local time) of the day of ``moment``, in UTC."""
-    zone = company_zone()
-    day = moment.astimezone(zone).date()
-    return (datetime.combine(day, time(0), zone).astimezone(UTC),
-            datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC))
+    return local_day(moment, company_zone())
 
 
 def _start_bounds(job: Job, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -156,8 +153,7 @@ def _suggest(job: Job, calendar: TechnicianCalendar, slot: datetime, duration: t
             reasons.append(_("%(minutes)s min drive from home (%(distance)s km)", minutes=minutes,
                              distance=format_decimal(distance)))
     local = slot.astimezone(zone)
-    day_start = datetime.combine(local.date(), time(0), zone).astimezone(UTC)
-    booked = calendar.booked_minutes(day_start, day_start + timedelta(days=1))
+    booked = calendar.booked_minutes(*local_day(slot, zone))
     score -= min(booked / 60 * LOAD_POINTS_PER_HOUR, LOAD_POINTS_MAX)
     reasons.append(_("%(hours)s h booked that day", hours=format_decimal(round(booked / 60, 1))))
     score -= min(max((slot - wanted).total_seconds(), 0) / 3600 * WAIT_POINTS_PER_HOUR, WAIT_POINTS_MAX)
