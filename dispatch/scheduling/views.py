@@ -89,17 +89,15 @@ def schedule(job_id: int):  # noqa: ANN201
     return _job_page(job, form=form, conflict=conflict), status
 
 
-# The ways to take a job off the planning: the form, the service and the message on success.
-TAKE_OFF: dict[str, tuple[type[FlaskForm], Callable[..., Job], Callable[[str], str]]] = {
-    "unschedule": (UnscheduleForm, services.unschedule,
+# The ways to take a job off the planning: the form, the service, the status it leads to, the message on success.
+TAKE_OFF: dict[str, tuple[type[FlaskForm], Callable[..., Job], JobStatus, Callable[[str], str]]] = {
+    "unschedule": (UnscheduleForm, services.unschedule, JobStatus.UNSCHEDULED,
                    lambda number: _("Job %(number)s is back in the unscheduled queue.", number=number)),
-    "postpone": (PostponeForm, services.postpone, lambda number: _("Job %(number)s is postponed.", number=number)),
-    "cancel": (CancelForm, services.cancel, lambda number: _("Job %(number)s is cancelled.", number=number)),
+    "postpone": (PostponeForm, services.postpone, JobStatus.POSTPONED,
+                 lambda number: _("Job %(number)s is postponed.", number=number)),
+    "cancel": (CancelForm, services.cancel, JobStatus.CANCELLED,
+               lambda number: _("Job %(number)s is cancelled.", number=number)),
 }
-
-
-ACTION_STATUS = {"unschedule": JobStatus.UNSCHEDULED, "postpone": JobStatus.POSTPONED,
-                 "cancel": JobStatus.CANCELLED}
 
 
 @bp.post("/jobs/<int:job_id>/unschedule", defaults={"action": "unschedule"}, endpoint="unschedule")
@@ -109,7 +107,7 @@ ACTION_STATUS = {"unschedule": JobStatus.UNSCHEDULED, "postpone": JobStatus.POST
 def take_off(job_id: int, action: str):  # noqa: ANN201
     """Unschedule, postpone or cancel with a reason; a refusal is shown beside the reason field."""
     job = services.get_job(job_id)
-    form_class, change, done = TAKE_OFF[action]
+    form_class, change, _status, done = TAKE_OFF[action]
     form = form_class(prefix=action)
     status = 422
     if form.validate_on_submit():
@@ -122,6 +120,8 @@ def take_off(job_id: int, action: str):  # noqa: ANN201
             flash(done(job.number), "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
     return _job_page(job, take_off={action: form}), status
+
+
 @bp.post("/jobs/<int:job_id>/coverage")
 @roles_required(Role.AGENT, Role.ADMIN)
 def decide_coverage(job_id: int):  # noqa: ANN201
@@ -172,8 +172,8 @@ def _job_page(job: Job, *, form: ScheduleForm | None = None, coverage_form: Cove
     can_plan = desk and job.status in PLANNABLE
     form = form or ScheduleForm(formdata=None)
     allowed = services.TRANSITIONS[job.status] if desk else set()
-    forms = {action: form_class(formdata=None, prefix=action) for action, (form_class, _c, _d) in TAKE_OFF.items()
-             if ACTION_STATUS[action] in allowed}
+    forms = {action: form_class(formdata=None, prefix=action)
+             for action, (form_class, _change, status, _done) in TAKE_OFF.items() if status in allowed}
     forms.update(take_off or {})
     start, end = _suggestion_window(job)
     ranking = suggestions.ranking(job, start, end) if can_plan else None
