@@ -1,7 +1,9 @@
-"""/api/v1 endpoints of the technician on their own jobs: agenda, status, hours, parts, notes, photos, signature.
+"""/api/v1 endpoints of the technician on their own jobs: agenda, status, hours, parts, notes, photos, checklist,
+signature.
 
 A technician reaches only jobs assigned to them (any other job is 404; one reassigned away is 409).
-Every POST takes an ``Idempotency-Key`` (handled centrally): a repeat replays the stored answer.
+Every POST takes an ``Idempotency-Key`` (handled centrally): a repeat replays the stored answer. The
+checklist's PUT needs none: it sets an item's state, so a repeat finds it set and changes nothing.
 """
 
 from __future__ import annotations

@@ -22,5 +22,5 @@ export function changeSince(before, after, current) {
 /** What the list remembers of a job that left it: enough to say which one. */
 export function removedNotice(job) {
   const { server } = job;
-  return { id: job.id, number: server.number, customer: server.customer?.name || "", start: server.scheduled_start, at: new Date().toISOString() };
+  return { id: job.id, number: server.number, customer: server.customer?.name || "", start: server.scheduled_start };
 }

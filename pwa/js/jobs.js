@@ -138,8 +138,9 @@ function view(job, queued) {
 function mergeChecklist(serverItems, ticks, queued) {
   const items = (serverItems || []).map((item) => ({ ...item, state: "synced" }));
   for (const tick of ticks || []) {
-    const record = queued.get(tick.key);
-    if (record && items[tick.index]) Object.assign(items[tick.index], { done: tick.done, state: record.state, problem: record.problem });
+    if (!queued.has(tick.key) || !items[tick.index]) continue;
+    const { done, state, problem } = withState(tick, queued);
+    Object.assign(items[tick.index], { done, state, problem });
   }
   return items;
 }

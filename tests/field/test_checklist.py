@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from dispatch.api.idempotency import IdempotencyRecord
 from dispatch.audit import events_for
 from dispatch.dbtypes import utcnow
 from dispatch.enums import JobStatus
 from dispatch.extensions import db
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job
-from tests.field.support import data_url, set_status, signature_png, stroke_points
+from tests.field.support import data_url, row_counts, set_status, signature_png, stroke_points
 
 ITEMS = ["Close the gas tap", "Bleed the radiators", "Check the pressure"]
 
@@ -123,3 +125,33 @@ def test_a_reassigned_cancelled_or_signed_job_is_409(api, make, tapi, listed):
     response = tapi.put(f"/api/v1/jobs/{moved.id}/checklist/0", json={"done": True})
     assert response.status_code == 409 and response.json["code"] == "job_reassigned"
     assert _checklist(other.id)[0]["done"] is False and _checklist(moved.id)[0]["done"] is False
+    assert _checklist(listed.id)[0]["done"] is False
+
+
+def test_the_phones_resend_with_its_key_changes_nothing_more(tapi, listed):
+    """The app's outbox sends its Idempotency-Key with every record; a PUT needs no stored answer to repeat."""
+    path, key = f"/api/v1/jobs/{listed.id}/checklist/1", {"Idempotency-Key": "tick-1"}
+    at = (utcnow() - timedelta(minutes=5)).replace(microsecond=0).isoformat()
+    first, again = (tapi.put(path, json={"done": True, "at": at}, headers=key) for _ in range(2))
+    assert first.status_code == again.status_code == 200 and first.json == again.json
+    assert "Idempotent-Replayed" not in again.headers
+    assert db.session.scalar(select(func.count(IdempotencyRecord.id))) == 0
+    ticked = [e for e in events_for(db.session.get(Job, listed.id)) if e.action == "job.checklist_ticked"]
+    assert len(ticked) == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "another technician", "agent", "admin", "billing"])
+def test_a_refused_caller_gets_problem_json_and_changes_nothing(api, make, listed, who):
+    client = api if who == "anonymous" else api.as_user(make.user(who.removeprefix("another ")))
+    before = row_counts()
+    response = client.put(f"/api/v1/jobs/{listed.id}/checklist/0", json={"done": True})
+    assert response.status_code in (401, 403, 404) and response.mimetype == "application/problem+json"
+    assert listed.number not in response.json.get("detail", "")
+    assert row_counts() == before and _checklist(listed.id)[0]["done"] is False
+
+
+@pytest.mark.parametrize("body", ["[true]", "true", "done", ""])
+def test_a_body_that_is_no_json_object_is_refused_as_problem_json(tapi, listed, body):
+    response = tapi.put(f"/api/v1/jobs/{listed.id}/checklist/0", data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500 and response.mimetype == "application/problem+json", response.data
+    assert _checklist(listed.id) == [{"text": text, "done": False} for text in ITEMS]

@@ -4,7 +4,7 @@
 import { ApiError, request } from "../api.js";
 import { announce, h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { busy } from "./common.js";
+import { busy, section } from "./common.js";
 
 /** A section with a "Calendar link" button; the new link is shown with a copy button. */
 export function calendarLinkSection() {
@@ -41,7 +41,6 @@ export function calendarLinkSection() {
       h("p", { class: "hint" }, t("calendar_link_hint")));
   }
 
-  const element = h("section", { class: "section", "aria-labelledby": "h-calendar" },
-    h("h2", { id: "h-calendar" }, t("calendar")), h("p", { class: "hint" }, t("calendar_intro")), create, result);
+  const element = section("calendar", t("calendar"), h("p", { class: "hint" }, t("calendar_intro")), create, result);
   return { element };
 }
