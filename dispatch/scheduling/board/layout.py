@@ -98,19 +98,11 @@ def week_cells(board: Board, lane: Lane) -> list[Cell]:
         cell = by_day.get(job.start.astimezone(board.zone).date())
         if cell is not None:
             cell.jobs.append(job)
-    for cell in cells:
-        span: Span = (cell.start, datetime.combine(cell.day + timedelta(days=1), time(0), board.zone).astimezone(UTC))
+    for cell, end in zip(cells, [*(cell.start for cell in cells[1:]), board.end], strict=True):
+        span: Span = (cell.start, end)
         cell.working = any(begin < span[1] and finish > span[0] for begin, finish in lane.working)
         cell.absent = any(away.start < span[1] and away.end > span[0] for away in lane.absences)
     return cells
-
-
-def day_offset(job: BoardJob, zone: Any) -> int | None:
-    """Minutes since local midnight at which a planned job starts: a drop on another day keeps the time."""
-    if job.start is None:
-        return None
-    local = job.start.astimezone(zone)
-    return local.hour * 60 + local.minute
 
 
 def default_offset() -> int:
@@ -139,7 +131,7 @@ class CardFormat:
         return text
 
     def day_offset(self, moment: datetime) -> int:
-        """Minutes since local midnight (as ``day_offset``)."""
+        """Minutes since local midnight at which a job starts: a drop on another day keeps the time."""
         offset = self._offset.get(moment)
         if offset is None:
             local = moment.astimezone(self.zone)

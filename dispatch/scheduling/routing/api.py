@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from dispatch.auth.access import roles_required
-from dispatch.dbtypes import utcnow
 from dispatch.enums import Role
 from dispatch.scheduling.routing import applying, services
 from dispatch.scheduling.routing.schemas import DayPlanIn, RouteDayArgs, RouteOptimiseIn, RouteProposalOut
@@ -21,8 +20,7 @@ blp = Blueprint("api_routes", __name__, url_prefix="/api/v1/routes", description
 @blp.response(200, RouteProposalOut)
 def optimise_route(data: dict, technician_id: int, day=None):  # noqa: ANN001, ANN201
     """Reorder the technician's not-started jobs of the day to drive less, windows kept; 409 if apply no longer fits."""
-    day = day or utcnow().astimezone(services.company_zone()).date()
-    proposal = services.optimise_route(technician_id, day, data["solver"])
+    proposal = services.optimise_route(technician_id, day or services.today(), data["solver"])
     return applying.apply(proposal, current_user.id) if data["apply"] else proposal
 
 

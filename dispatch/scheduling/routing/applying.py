@@ -62,8 +62,9 @@ def apply_changes(kind: str, day: date, changes: Sequence[Change], actor_id: int
     for change in sorted(changes, key=lambda c: (c.start, c.job_id)):
         pending.discard(change.job_id)
         _schedule(jobs[change.job_id], change, pending, actor_id)
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(technicians)))}
     for technician, job_ids in _orders(day, technicians).items():
-        user = db.session.get(User, technician)
+        user = users[technician]
         if kind == ROUTE:
             audit.record("route.optimised", user, actor_id, day=day.isoformat(), engine=engine, job_ids=job_ids,
                          previous_job_ids=before.get(technician, []))

@@ -247,15 +247,6 @@ class Problem:
             after = (stop.location, last)
         return latest
 
-    def fixed_routes(self) -> dict[int, Route]:
-        """Every technician's fixed bookings alone: where planning starts from."""
-        routes = {}
-        for technician in self.technicians:
-            route = self.route(technician, technician.fixed)
-            assert route is not None, "technician() keeps fixed bookings feasible"
-            routes[technician.id] = route
-        return routes
-
 
 def technician(technician_id: int, home: int | None, skills: frozenset[str], available: Sequence[Span],
                fixed: Sequence[Fixed], travel: Callable[[int | None, int | None], int]) -> Technician | None:

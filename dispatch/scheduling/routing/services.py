@@ -125,6 +125,11 @@ def day_span(day: date) -> Span:
     return start, datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
 
 
+def today() -> date:
+    """Today in the company's zone: the day a plan or a route is for unless another is asked."""
+    return utcnow().astimezone(company_zone()).date()
+
+
 def technician_or_not_found(technician_id: int) -> User:
     """The active technician, else NotFound."""
     user = db.session.get(User, technician_id)

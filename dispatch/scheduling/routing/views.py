@@ -17,7 +17,6 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 from dispatch.auth.access import roles_required
-from dispatch.dbtypes import utcnow
 from dispatch.enums import Role
 from dispatch.errors import Conflict, Invalid
 from dispatch.scheduling.routing import applying, services
@@ -135,7 +134,7 @@ def _valid_day(value: str | None) -> date | None:
 
 def _day(value: str | None) -> date:
     """The asked day, else today in the company's zone."""
-    return _valid_day(value) or utcnow().astimezone(services.company_zone()).date()
+    return _valid_day(value) or services.today()
 
 
 def _solver() -> str:

@@ -87,3 +87,9 @@ def test_board_page_costs_the_same_queries_for_a_small_and_a_large_team(pages, c
         planned(make, make.user("technician"), at(day, 10))
         make.job()
     assert statements() == small
+
+
+def test_anonymous_is_sent_to_sign_in_for_the_board(client):
+    for path in ("/board", "/board?days=7"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispatch.audit import AuditEvent
 from dispatch.enums import JobStatus, Role
@@ -111,3 +111,39 @@ def test_anonymous_is_sent_to_sign_in(client, make):
     for path in ("/board/plan", f"/board/route/{technician.id}"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("role", "status"), [(Role.BILLING, 403), (Role.TECHNICIAN, 403), (None, 302)])
+def test_other_roles_may_not_apply_a_plan(client, pages, make, role, status):
+    technician = make.user(Role.TECHNICIAN, home_latitude=UTRECHT[0], home_longitude=UTRECHT[1])
+    job = job_at(make, UTRECHT)
+    day = day_of(next_weekday_at(9)).isoformat()
+    pages.login_as(Role.AGENT)
+    fields = apply_form(client.get(f"/board/plan?day={day}&solver=greedy").get_data(as_text=True))
+    assert fields["plan"].startswith(f"{job.id}:{technician.id}:")
+    assert client.post("/logout", data={"csrf_token": pages.token("/board/plan")}).status_code == 302
+    if role:
+        pages.login_as(role)
+    fields["csrf_token"] = pages.token("/board/plan" if role else "/login")
+    before = job_rows()
+    for path in ("/board/plan", f"/board/route/{technician.id}"):
+        response = client.post(path, data=fields)
+        assert response.status_code == status, (path, response.status_code)
+    assert job_rows() == before
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action.in_(["day.planned", "route.optimised"]))) == 0
+
+
+def test_a_forged_route_is_refused(client, pages, make):
+    pages.login_as(Role.AGENT)
+    technician = make.user(Role.TECHNICIAN)
+    waiting = job_at(make, UTRECHT)
+    token = pages.token("/board/plan")
+    before = job_rows()
+    assert client.post("/board/route/999999", data={"csrf_token": token, "day": "2026-11-24",
+                                                    "plan": f"{waiting.id}:1:1:2"}).status_code == 404
+    for day, plan in (("2026-11-24", ""), ("someday", f"{waiting.id}:{technician.id}:1:2"),
+                      ("2026-11-24", f"{waiting.id}:{technician.id}:1:2")):
+        response = client.post(f"/board/route/{technician.id}", data={"csrf_token": token, "day": day, "plan": plan})
+        assert response.status_code in (409, 422), (day, plan, response.status_code)
+    assert job_rows() == before

@@ -185,3 +185,16 @@ def test_agents_and_admins_get_a_proposal(api, make, role):
     technician = make.user(Role.TECHNICIAN)
     response = api.as_user(make.user(role)).post(f"routes/technicians/{technician.id}", json={})
     assert response.status_code == 200 and response.json["routes"] == []
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.ADMIN])
+def test_agents_and_admins_get_a_day_plan_that_changes_nothing(api, make, role):
+    technician = make.user(Role.TECHNICIAN, home_latitude=UTRECHT[0], home_longitude=UTRECHT[1])
+    job = job_at(make, UTRECHT)
+    before = job_rows()
+    response = api.as_user(make.user(role)).post("routes/day", json={"day": day_of(next_weekday_at(9)).isoformat(),
+                                                                      "solver": "greedy"})
+    assert response.status_code == 200 and response.json["applied"] is False
+    assert [(route["technician_id"], [visit["job_id"] for visit in route["visits"]])
+            for route in response.json["routes"]] == [(technician.id, [job.id])]
+    assert job_rows() == before
