@@ -32,6 +32,8 @@ UTC = ZoneInfo("UTC")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Jobs that hold a technician's time.
 BOOKED = (JobStatus.SCHEDULED, JobStatus.EN_ROUTE, JobStatus.ON_SITE, JobStatus.COMPLETED, JobStatus.CLOSED)
+# Jobs waiting to be planned: the board's queue, the day planner's input.
+WAITING = (JobStatus.UNSCHEDULED, JobStatus.POSTPONED)
 # Slots offered to agents start on a quarter hour.
 SLOT_STEP = timedelta(minutes=15)
 
@@ -344,8 +346,12 @@ def _margin(start: datetime, end: datetime, zone: ZoneInfo) -> Span:
 
 def local_day(moment: datetime, zone: ZoneInfo) -> Span:
     """Midnight to midnight, in UTC, of the local day that holds ``moment``."""
-    day = moment.astimezone(zone).date()
-    return _midnight(day, zone), _midnight(day + timedelta(days=1), zone)
+    return local_days(moment.astimezone(zone).date(), 1, zone)
+
+
+def local_days(day: date, days: int, zone: ZoneInfo) -> Span:
+    """``days`` local days from ``day``, midnight to midnight, in UTC (a daylight-saving day has 23 or 25 hours)."""
+    return _midnight(day, zone), _midnight(day + timedelta(days=days), zone)
 
 
 @lru_cache(maxsize=256)

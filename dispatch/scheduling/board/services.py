@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Text, case, func, nulls_last, select, type_coerce
@@ -24,13 +24,14 @@ from dispatch.enums import GeocodeStatus, JobKind, JobStatus, Priority
 from dispatch.extensions import db
 from dispatch.scheduling.availability import (
     BOOKED,
-    UTC,
+    WAITING,
     Away,
     RememberingEstimator,
     ScheduleConflict,
     Span,
     TechnicianCalendar,
     load_calendars,
+    local_days,
     utc_from_driver,
 )
 from dispatch.scheduling.geo import travel
@@ -38,7 +39,6 @@ from dispatch.scheduling.geo.travel import LatLon
 from dispatch.scheduling.models import Job
 
 # Jobs waiting to be planned: new ones and those sent back with a reason.
-QUEUED = (JobStatus.UNSCHEDULED, JobStatus.POSTPONED)
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3, Priority.NONE: 4}
 QUEUE_LIMIT = 50
 
@@ -111,20 +111,13 @@ class Board:
     queue_total: int
 
 
-def span_of(day: date, days: int, zone: Any) -> tuple[datetime, datetime]:
-    """The UTC span of ``days`` local days from ``day`` (local midnights: a daylight-saving day keeps 23 or 25 h)."""
-    start = datetime.combine(day, datetime.min.time(), zone)
-    end = datetime.combine(day + timedelta(days=days), datetime.min.time(), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
 def board(day: date | None = None, days: int = 1, queue_limit: int = QUEUE_LIMIT) -> Board:
     """The board of ``days`` local days from ``day`` (default today): lanes with conflicts, the queue by urgency."""
     zone = company_zone()
     now = utcnow()
     today = now.astimezone(zone).date()
     day = day or today
-    start, end = span_of(day, days, zone)
+    start, end = local_days(day, days, zone)
     calendars = load_calendars(start, end)
     estimator = RememberingEstimator(travel.estimator())
     lanes = {technician_id: _lane(calendar, start, end) for technician_id, calendar in calendars.items()}
@@ -138,8 +131,8 @@ def board(day: date | None = None, days: int = 1, queue_limit: int = QUEUE_LIMIT
             job.conflicts = _conflicts(calendars[job.technician_id], job, estimator)
             lanes[job.technician_id].jobs.append(job)
     queue = [reader.job(row) for row in db.session.execute(
-        _job_query().where(Job.status.in_(QUEUED)).order_by(*urgency()).limit(queue_limit))]
-    total = db.session.scalar(select(func.count()).select_from(Job).where(Job.status.in_(QUEUED)))
+        _job_query().where(Job.status.in_(WAITING)).order_by(*urgency()).limit(queue_limit))]
+    total = db.session.scalar(select(func.count()).select_from(Job).where(Job.status.in_(WAITING)))
     return Board(day=day, days=days, start=start, end=end, zone=zone, lanes=list(lanes.values()), queue=queue,
                  queue_total=total or 0)
 

@@ -23,10 +23,10 @@ from dispatch.enums import JobStatus
 from dispatch.errors import Conflict, Invalid
 from dispatch.extensions import db
 from dispatch.scheduling import services as scheduling
-from dispatch.scheduling.availability import BOOKED, Booking, job_location, load_calendars
+from dispatch.scheduling.availability import BOOKED, WAITING, Booking, job_location, load_calendars
 from dispatch.scheduling.geo.travel import estimator
 from dispatch.scheduling.models import Job
-from dispatch.scheduling.routing.services import DAY_PLAN, ROUTE, WAITING, Change, Proposal, day_span
+from dispatch.scheduling.routing.services import DAY_PLAN, ROUTE, Change, Proposal, day_span
 
 # Clashes that only the order of the updates causes: the other job moves later in the same plan.
 PASSING = ("overlap", "travel_time")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,7 +23,14 @@ from dispatch.dbtypes import utcnow
 from dispatch.enums import JobStatus, Role
 from dispatch.errors import Invalid, NotFound
 from dispatch.extensions import db
-from dispatch.scheduling.availability import UTC, Span, TechnicianCalendar, job_location, load_calendars
+from dispatch.scheduling.availability import (
+    WAITING,
+    Span,
+    TechnicianCalendar,
+    job_location,
+    load_calendars,
+    local_days,
+)
 from dispatch.scheduling.geo.travel import LatLon, TravelEstimator, estimator
 from dispatch.scheduling.models import Job
 from dispatch.scheduling.routing import greedy, solver
@@ -31,7 +38,6 @@ from dispatch.scheduling.routing import problem as model
 
 # Unscheduled jobs one day's plan takes in at most (windows on that day first, then the longest waiting).
 MAX_DAY_JOBS = 400
-WAITING = (JobStatus.UNSCHEDULED, JobStatus.POSTPONED)
 SOLVERS = ("auto", "greedy")
 DAY_PLAN, ROUTE = "day", "route"
 
@@ -120,9 +126,7 @@ class Proposal:
 
 def day_span(day: date) -> Span:
     """The company-local day as a UTC span (23 or 25 hours on daylight-saving days)."""
-    zone = company_zone()
-    start = datetime.combine(day, time(), zone).astimezone(UTC)
-    return start, datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return local_days(day, 1, company_zone())
 
 
 def today() -> date:
