@@ -38,9 +38,7 @@ def customers():  # noqa: ANN201
 @roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
 def customer(customer_id: int):  # noqa: ANN201
     """A customer with sites, assets, contracts, tickets, jobs and invoices."""
-    overview = services.customer_overview(services.get_customer(customer_id))
-    return render_template("customers/detail.html", **overview, form=AssetForm(),
-                           preferred_form=_preferred_form(overview["customer"]))
+    return detail_page(services.get_customer(customer_id))
 
 
 @bp.post("/customers/<int:customer_id>/assets")
@@ -58,9 +56,7 @@ def add_asset(customer_id: int):  # noqa: ANN201
             flash(_("Asset %(product)s (%(serial)s) added.", product=asset.product,
                     serial=asset.serial_number), "success")
             return redirect(url_for("customers.customer", customer_id=customer.id, _anchor="assets"), 303)
-    overview = services.customer_overview(customer)
-    return render_template("customers/detail.html", **overview, form=form,
-                           preferred_form=_preferred_form(customer)), 422
+    return detail_page(customer, asset_form=form), 422
 
 
 @bp.post("/customers/<int:customer_id>/preferred-technician")
@@ -77,9 +73,15 @@ def set_preferred_technician(customer_id: int):  # noqa: ANN201
         else:
             flash(_("Preferred technician saved."), "success")
             return redirect(url_for("customers.customer", customer_id=customer.id, _anchor="preferred"), 303)
-    overview = services.customer_overview(customer)
-    return render_template("customers/detail.html", **overview, form=AssetForm(formdata=None),
-                           preferred_form=form), 422
+    return detail_page(customer, preferred_form=form), 422
+
+
+def detail_page(customer: Customer, asset_form: AssetForm | None = None,
+                preferred_form: PreferredTechnicianForm | None = None) -> str:
+    """The customer page with its forms: a refused one as given (with its errors), the others empty."""
+    return render_template("customers/detail.html", **services.customer_overview(customer),
+                           form=asset_form if asset_form is not None else AssetForm(formdata=None),
+                           preferred_form=preferred_form if preferred_form is not None else _preferred_form(customer))
 
 
 def _preferred_form(customer: Customer, formdata: Any = None) -> PreferredTechnicianForm:

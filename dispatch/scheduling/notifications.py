@@ -61,13 +61,14 @@ def appointment_changed(job: Job, before: Appointment, actor_id: int | None) -> 
     if job.scheduled_start is None:
         return
     window = arrival_window(job, job.scheduled_start)
-    if before.start is None or (last_notice(job) or {}).get("kind") == CANCELLED:
+    last = last_notice(job)
+    if before.start is None or (last or {}).get("kind") == CANCELLED:
         kind = CONFIRMED  # first planning, or planned again after the customer heard the visit was off
     elif arrival_window(job, before.start) == window:
         return  # technician swap, same slot, or a move inside the agreed window
     else:
         kind = MOVED
-    _notify(job, kind, window, actor_id)
+    _notify(job, kind, window, last, actor_id)
 
 
 def appointment_cancelled(job: Job, before: Appointment, reason: str | None, actor_id: int | None) -> None:
@@ -77,12 +78,13 @@ def appointment_cancelled(job: Job, before: Appointment, reason: str | None, act
     """
     if before.start is None:
         return  # never planned, so never promised
-    _notify(job, CANCELLED, arrival_window(job, before.start), actor_id)
+    _notify(job, CANCELLED, arrival_window(job, before.start), last_notice(job), actor_id)
 
 
-def _notify(job: Job, kind: str, window: tuple[datetime, datetime], actor_id: int | None) -> None:
+def _notify(job: Job, kind: str, window: tuple[datetime, datetime], last: dict | None, actor_id: int | None) -> None:
+    """Queue the ``kind`` mail for ``window`` unless the customer has no address or ``last`` said just that."""
     customer = job.site.customer
-    if not customer.email or _already_told(job, kind, window):
+    if not customer.email or _already_told(last, kind, window):
         return
     settings = company()
     with force_locale(locale_for(customer.language)):
@@ -96,9 +98,9 @@ def _notify(job: Job, kind: str, window: tuple[datetime, datetime], actor_id: in
                  to=customer.email, mail_id=mail.id)
 
 
-def _already_told(job: Job, kind: str, window: tuple[datetime, datetime]) -> bool:
-    """Whether the last appointment mail of ``job`` said exactly this already."""
-    last = last_notice(job) or {}
+def _already_told(last: dict | None, kind: str, window: tuple[datetime, datetime]) -> bool:
+    """Whether the last appointment mail (``last_notice``) said exactly this already."""
+    last = last or {}
     return (last.get("kind"), last.get("window_start"), last.get("window_end")) == (
         kind, window[0].isoformat(), window[1].isoformat())
 

@@ -21,13 +21,13 @@ from dispatch.auth.models import User
 from dispatch.customers.models import Site
 from dispatch.dbtypes import utcnow
 from dispatch.enums import JobStatus, Role
-from dispatch.errors import NotFound
 from dispatch.extensions import db
 from dispatch.i18n import locale_for
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.calendar_feed import ics
 from dispatch.scheduling.forms import KIND_LABELS
 from dispatch.scheduling.models import Job, TechnicianProfile
+from dispatch.scheduling.team.services import get_technician
 
 PAST = timedelta(days=30)
 AHEAD = timedelta(days=90)
@@ -37,11 +37,8 @@ CALLED_OFF = frozenset({JobStatus.CANCELLED, JobStatus.POSTPONED, JobStatus.UNSC
 
 
 def technician_profile(technician_id: int) -> TechnicianProfile:
-    """The profile of an active technician, or NotFound."""
-    user = db.session.get(User, technician_id)
-    if user is None or user.role != Role.TECHNICIAN:
-        raise NotFound(_("Technician %(id)s does not exist.", id=technician_id))
-    return scheduling.ensure_technician_profile(user)
+    """The technician's profile (made if missing), or NotFound when the id is not a technician's."""
+    return scheduling.ensure_technician_profile(get_technician(technician_id))
 
 
 def create_link(profile: TechnicianProfile, actor_id: int | None) -> str:

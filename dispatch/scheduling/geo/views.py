@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dispatch.auth.access import roles_required
 from dispatch.customers import services as customers
-from dispatch.customers.forms import AssetForm
 from dispatch.customers.models import Site
+from dispatch.customers.views import detail_page
 from dispatch.enums import Role
 from dispatch.errors import Invalid, get_or_not_found
 from dispatch.scheduling.geo import services
@@ -46,5 +46,4 @@ def locate_site(site_id: int):  # noqa: ANN201
             return redirect(url_for("customers.customer", customer_id=site.customer_id,
                                     _anchor=f"site-{site.id}"), 303)
     g.refused_location = (site.id, form)
-    overview = customers.customer_overview(customers.get_customer(site.customer_id))
-    return render_template("customers/detail.html", **overview, form=AssetForm(formdata=None)), 422
+    return detail_page(customers.get_customer(site.customer_id)), 422

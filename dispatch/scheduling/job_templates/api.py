@@ -10,10 +10,8 @@ from marshmallow import Schema, fields, validate
 from dispatch.api.pagination import PageArgs, page_schema
 from dispatch.auth.access import roles_required
 from dispatch.enums import JobKind, Role
-from dispatch.pagination import paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.job_templates import services
-from dispatch.scheduling.models import JobTemplate
 from dispatch.scheduling.schemas import JobIn, JobOut
 from dispatch.schemas import Text
 
@@ -70,8 +68,7 @@ TemplatePage = page_schema(TemplateOut, "JobTemplatePage")
 @blp.response(200, TemplatePage)
 def list_templates(filters: dict):
     """Job templates by name, one page per cursor."""
-    return paginate(services.template_query(filters.get("active")), sort=JobTemplate.name, tiebreak=JobTemplate.id,
-                    cursor=filters.get("cursor"), limit=filters["limit"], descending=False)
+    return services.template_page(filters.get("active"), filters.get("cursor"), filters["limit"])
 
 
 @blp.route("/job-templates", methods=["POST"])

@@ -12,6 +12,7 @@ from dispatch import audit
 from dispatch.enums import JobKind, JobStatus
 from dispatch.errors import Conflict, Invalid, get_or_not_found
 from dispatch.extensions import db
+from dispatch.pagination import Page, paginate
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.models import Job, JobTemplate
 from dispatch.scheduling.team.services import normalised_skills
@@ -19,6 +20,7 @@ from dispatch.scheduling.team.services import normalised_skills
 MAX_TEMPLATE_SKILLS = 20
 MAX_CHECKLIST = 50
 MAX_ITEM = 200
+REQUIRED = ("name", "kind", "duration_minutes")
 EDITABLE = ("name", "kind", "duration_minutes", "required_skills", "checklist", "instructions", "active")
 # A follow-up comes after the work is done.
 DONE = (JobStatus.COMPLETED, JobStatus.CLOSED)
@@ -30,6 +32,12 @@ def template_query(active: bool | None = None) -> Select:
     if active is not None:
         query = query.where(JobTemplate.active.is_(active))
     return query
+
+
+def template_page(active: bool | None, cursor: str | None, limit: int) -> Page:
+    """Job templates by name, optionally only the active (or retired) ones; one page per cursor."""
+    return paginate(template_query(active), sort=JobTemplate.name, tiebreak=JobTemplate.id, cursor=cursor,
+                    limit=limit, descending=False)
 
 
 def active_templates() -> list[JobTemplate]:
@@ -50,10 +58,8 @@ def get_template(template_id: int) -> JobTemplate:
 
 def create_template(data: dict[str, Any], actor_id: int | None) -> JobTemplate:
     """A new job template; a name already in use is a 409 on ``name``."""
-    values = _validated({"active": True, "required_skills": [], "checklist": [], "instructions": None} | data)
-    for required in ("name", "kind", "duration_minutes"):
-        if values.get(required) in (None, ""):
-            raise Invalid(_("Incomplete job template."), errors={required: [_("This field is required.")]})
+    values = _validated(dict.fromkeys(REQUIRED) | {"active": True, "required_skills": [], "checklist": [],
+                                                    "instructions": None} | data)
     _check_unique(values["name"], None)
     template = JobTemplate(**{name: values[name] for name in EDITABLE})
     db.session.add(template)
@@ -65,9 +71,6 @@ def create_template(data: dict[str, Any], actor_id: int | None) -> JobTemplate:
 def update_template(template: JobTemplate, data: dict[str, Any], actor_id: int | None) -> JobTemplate:
     """Change the fields ``data`` holds; retiring a template (active false) keeps the jobs made from it."""
     values = _validated({name: data[name] for name in EDITABLE if name in data})
-    for required in ("name", "kind", "duration_minutes"):
-        if required in values and values[required] in (None, ""):
-            raise Invalid(_("Incomplete job template."), errors={required: [_("This field is required.")]})
     if "name" in values:
         _check_unique(values["name"], template.id)
     changes = {name: value for name, value in values.items() if getattr(template, name) != value}
@@ -81,13 +84,16 @@ def update_template(template: JobTemplate, data: dict[str, Any], actor_id: int |
 
 
 def _validated(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` cleaned: name trimmed, skills normalised, checklist items trimmed and bounded."""
+    """``values`` cleaned: name trimmed, skills normalised, checklist items trimmed and bounded; a required
+    field given as empty is Invalid."""
     if isinstance(values.get("name"), str):
         values["name"] = values["name"].strip()
-    if "kind" in values and values["kind"] is not None:
+    for required in REQUIRED:
+        if required in values and values[required] in (None, ""):
+            raise Invalid(_("Incomplete job template."), errors={required: [_("This field is required.")]})
+    if "kind" in values:
         values["kind"] = JobKind(values["kind"])
-    if "duration_minutes" in values and values["duration_minutes"] is not None \
-            and not 5 <= values["duration_minutes"] <= 24 * 60:
+    if "duration_minutes" in values and not 5 <= values["duration_minutes"] <= 24 * 60:
         raise Invalid(_("Unusable duration."), errors={"duration_minutes": [_("Between 5 and 1440 minutes.")]})
     if "required_skills" in values:
         values["required_skills"] = normalised_skills(values["required_skills"] or [], "required_skills",

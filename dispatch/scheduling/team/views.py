@@ -7,9 +7,11 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from dispatch.admin.services import company_zone
 from dispatch.auth.access import roles_required
+from dispatch.auth.models import User
 from dispatch.dbtypes import utcnow
 from dispatch.enums import Role
 from dispatch.errors import Conflict, Invalid
@@ -38,9 +40,7 @@ def technicians():  # noqa: ANN201
 def technician(technician_id: int):  # noqa: ANN201
     """One technician's profile to edit, their coming absences and a form to add one."""
     view = services.technician_view(technician_id)
-    form = TechnicianForm(formdata=None)
-    form.fill(view.profile)
-    return _technician_page(view, form, AbsenceForm(formdata=None))
+    return _technician_page(view, _profile_form(view), AbsenceForm(formdata=None))
 
 
 @bp.post("/technicians/<int:technician_id>")
@@ -80,9 +80,7 @@ def add_absence(technician_id: int):  # noqa: ANN201
                     name=view.user.name, count=len(jobs), numbers=", ".join(job.number for job in jobs)), "warning")
             return redirect(url_for("team.reassign", technician_id=technician_id,
                                     start=absence.starts_at.isoformat(), end=absence.ends_at.isoformat()), 303)
-    form_page = TechnicianForm(formdata=None)
-    form_page.fill(view.profile)
-    return _technician_page(view, form_page, form), 422
+    return _technician_page(view, _profile_form(view), form), 422
 
 
 @bp.post("/absences/<int:absence_id>/delete")
@@ -102,9 +100,8 @@ def create_calendar_link(technician_id: int):  # noqa: ANN201
     """A new calendar feed link, shown on this answer only (it is stored hashed); the old link stops working."""
     view = services.technician_view(technician_id)
     url = calendar_feed.create_link(view.profile, current_user.id)
-    form = TechnicianForm(formdata=None)
-    form.fill(view.profile)
-    response = make_response(_technician_page(view, form, AbsenceForm(formdata=None), calendar_url=url))
+    response = make_response(_technician_page(view, _profile_form(view), AbsenceForm(formdata=None),
+                                              calendar_url=url))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -123,10 +120,7 @@ def revoke_calendar_link(technician_id: int):  # noqa: ANN201
 @roles_required(*OFFICE)
 def reassign(technician_id: int):  # noqa: ANN201
     """The technician's planned jobs in a span, each with the best other technician preselected."""
-    technician = services.get_technician(technician_id)
-    start, end = _span()
-    proposals = reassignment.propose(technician, start, end)
-    form = reassign_form(proposals, _("Back to the unscheduled queue"))
+    technician, proposals, form, start, end = _reassignment(technician_id)
     return _reassign_page(technician, proposals, form, start, end)
 
 
@@ -134,10 +128,7 @@ def reassign(technician_id: int):  # noqa: ANN201
 @roles_required(*OFFICE)
 def apply_reassignment(technician_id: int):  # noqa: ANN201
     """Apply the chosen technicians (or the queue) to every listed job at once."""
-    technician = services.get_technician(technician_id)
-    start, end = _span()
-    proposals = reassignment.propose(technician, start, end)
-    form = reassign_form(proposals, _("Back to the unscheduled queue"))
+    technician, proposals, form, start, end = _reassignment(technician_id)
     status = 422
     if form.validate_on_submit():
         assignments = [{"job_id": p.job.id, "technician_id": form[f"job_{p.job.id}"].data} for p in proposals]
@@ -150,6 +141,21 @@ def apply_reassignment(technician_id: int):  # noqa: ANN201
             flash(_("%(count)s jobs of %(name)s reassigned.", count=len(jobs), name=technician.name), "success")
             return redirect(url_for("team.technician", technician_id=technician_id, _anchor="absences"), 303)
     return _reassign_page(technician, proposals, form, start, end), status
+
+
+def _profile_form(view: services.TechnicianView) -> TechnicianForm:
+    """The profile form showing what is stored."""
+    form = TechnicianForm(formdata=None)
+    form.fill(view.profile)
+    return form
+
+
+def _reassignment(technician_id: int) -> tuple[User, list[reassignment.Proposal], FlaskForm, datetime, datetime]:
+    """The technician, the proposals for the span in the query and the form choosing among them."""
+    technician = services.get_technician(technician_id)
+    start, end = _span()
+    proposals = reassignment.propose(technician, start, end)
+    return technician, proposals, reassign_form(proposals, _("Back to the unscheduled queue")), start, end
 
 
 def _span() -> tuple[datetime, datetime]:
