@@ -66,6 +66,10 @@ def test_proxy_headers_are_trusted_only_when_configured(tmp_path):
                               environ_base={"REMOTE_ADDR": "10.0.0.2"})
         return dict(seen)
 
-    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path)}
+    # TESTING: without it the first request starts the in-process periodic thread, which would outlive the test,
+    # fail on the deleted database every few seconds and, formatting those tracebacks, race CPython 3.11's ast
+    # module in other tests (SystemError: AST constructor recursion depth mismatch).
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path),
+            "TESTING": True}
     assert remote(create_app(base)) == {"addr": "10.0.0.2", "scheme": "http"}
     assert remote(create_app({**base, "PROXY_COUNT": 1})) == {"addr": "203.0.113.9", "scheme": "https"}
