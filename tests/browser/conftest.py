@@ -19,9 +19,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def buffered(app):
+    """``app`` with each response read whole and closed before the server writes it.
+
+    Werkzeug's development server skips closing a response when the browser drops the connection mid-way
+    (a navigation that cancels a script still loading), leaving a static file open: a ResourceWarning, an
+    error under ``filterwarnings = error``, in whichever test the garbage collector meets it.
+    """
+
+    def serve(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return serve
+
+
 class LiveServer:
     def __init__(self, app) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
