@@ -19,7 +19,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-def buffered(app):
+class InFlight:
+    """Counts the requests the app is still answering, so the server can wait for them to end."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self.changed:
+            self.count += 1
+
+    def __exit__(self, *exc) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
+def buffered(app, in_flight: InFlight):
     """``app`` with each response read whole and closed before the server writes it.
 
     Werkzeug's development server skips closing a response when the browser drops the connection mid-way
@@ -28,19 +49,21 @@ def buffered(app):
     """
 
     def serve(environ, start_response):
-        response = app(environ, start_response)
-        try:
-            return [b"".join(response)]
-        finally:
-            if hasattr(response, "close"):
-                response.close()
+        with in_flight:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
 
     return serve
 
 
 class LiveServer:
     def __init__(self, app) -> None:
-        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
+        self.in_flight = InFlight()
+        self.server = make_server("127.0.0.1", 0, buffered(app, self.in_flight), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -48,8 +71,15 @@ class LiveServer:
         self.thread.start()
 
     def stop(self) -> None:
+        """Stop accepting, then wait for requests still being answered.
+
+        A request thread still holding a database connection when the test's engine is disposed leaves
+        that connection open for the garbage collector: psycopg's ResourceWarning in a later test.
+        """
         self.server.shutdown()
         self.thread.join(timeout=10)
+        self.server.server_close()
+        assert self.in_flight.wait_until_idle(timeout=10), "requests still running 10 s after the test"
 
 
 @pytest.fixture
