@@ -39,7 +39,37 @@ class StatusCategory(StrEnum):
 class MessageKind(StrEnum):
     CUSTOMER = "customer"
     REPLY = "reply"
-    NOTE = "note"
+    NOTE = "note"  # internal: never shown or sent to the customer
+
+
+class AssignmentMode(StrEnum):
+    """How a queue hands new tickets to its agents."""
+
+    MANUAL = "manual"
+    ROUND_ROBIN = "round_robin"
+    LEAST_LOADED = "least_loaded"
+
+
+class InboundStatus(StrEnum):
+    """What became of an inbound e-mail; the raw message is kept whatever the outcome."""
+
+    PENDING = "pending"
+    PROCESSED = "processed"  # a ticket was created or a message added
+    IGNORED = "ignored"  # auto-reply, bounce, mail loop, duplicate: kept, never answered
+    FAILED = "failed"  # could not be read; an agent looks at it
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class CustomFieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    CHECKBOX = "checkbox"
 
 
 class JobKind(StrEnum):

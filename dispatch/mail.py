@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dispatch import tasks
@@ -23,6 +23,8 @@ from dispatch.storage import storage
 
 class OutboxMail(db.Model):
     __tablename__ = "outbox_mails"
+    # How many mails went to an address lately: the brake on acknowledgement loops.
+    __table_args__ = (Index("ix_outbox_mails_to_created", "to_address", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254))
@@ -31,6 +33,8 @@ class OutboxMail(db.Model):
     # each {"filename", "content_type", "storage_key"}
     attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # Extra headers: In-Reply-To and References for threading, Auto-Submitted on automatic mail, Reply-To.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     status: Mapped[DeliveryStatus] = mapped_column(
         enum_column(DeliveryStatus), default=DeliveryStatus.PENDING, index=True
     )
@@ -47,6 +51,7 @@ def queue_mail(
     *,
     attachments: list[dict[str, str]] | None = None,
     related: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMail:
     """Put an e-mail in the outbox of the current transaction; a task delivers it after the commit."""
     mail = OutboxMail(
@@ -54,6 +59,7 @@ def queue_mail(
         subject=subject,
         body_text=body,
         attachments=attachments or [],
+        headers=headers or {},
         message_id=make_msgid(domain="dispatch.local"),
         related_type=type(related).__tablename__ if related is not None else None,
         related_id=getattr(related, "id", None),
@@ -75,6 +81,8 @@ def deliver(mail_id: int) -> None:
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
     message.set_content(mail.body_text)
     for attachment in mail.attachments:
         maintype, subtype = attachment["content_type"].split("/", 1)

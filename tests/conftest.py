@@ -28,7 +28,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 # Rows that the migration itself seeds; kept between tests.
-SEEDED_TABLES = {"alembic_version", "ticket_statuses", "sla_policies"}
+# Rows the migrations seed; on PostgreSQL each test gets them back as they were after migrating.
+SEEDED_TABLES = ("ticket_statuses", "sla_policies", "business_hours")
 
 if REDIS_URL and not POSTGRES_URL:
     raise RuntimeError("TEST_REDIS_URL needs TEST_DATABASE_URL: the rq worker must see the test database")
@@ -57,7 +58,10 @@ class Databases:
             engine.dispose()
             _migrate(POSTGRES_URL, workdir)
             engine = create_engine(_psycopg(POSTGRES_URL))
-            self.tables = [name for name in inspect(engine).get_table_names() if name not in SEEDED_TABLES]
+            self.tables = [name for name in inspect(engine).get_table_names() if name != "alembic_version"]
+            with engine.connect() as connection:
+                self.seeds = {table: [dict(row) for row in connection.execute(text(f"SELECT * FROM {table}"))
+                                      .mappings()] for table in SEEDED_TABLES}
             engine.dispose()
         else:
             self.template = workdir / "template.sqlite3"
@@ -76,6 +80,14 @@ class Databases:
             engine = create_engine(_psycopg(url))
             with engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
+                for table, rows in self.seeds.items():
+                    if rows:
+                        columns = list(rows[0])
+                        connection.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                                f"({', '.join(':' + column for column in columns)})"), rows)
+                        # Later inserts number on from the seeds, as after a fresh migration.
+                        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                                f"(SELECT max(id) FROM {table}))"))
             engine.dispose()
         else:
             for suffix in ("", "-wal", "-shm"):

@@ -35,10 +35,28 @@ class Customer(db.Model):
     country: Mapped[str] = mapped_column(String(2))
     # Suggestions favour this technician for the customer's jobs (one they know and trust).
     preferred_technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # SLA policies may differ per customer group (say "contract" or "key account"); None: the default.
+    customer_group: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="customer", order_by="Site.id")
     assets: WriteOnlyMapped[Asset] = relationship(back_populates="customer")
+    contacts: Mapped[list[Contact]] = relationship(back_populates="customer", order_by="Contact.id")
+
+
+class Contact(db.Model):
+    """A person who speaks for a customer: the caller at a company, a second e-mail address at home."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
 class Site(db.Model):

@@ -28,7 +28,7 @@ class TicketIn(Schema):
     channel = fields.Enum(Channel, by_value=True, allow_none=True)
     asset_id = fields.Integer(allow_none=True)
     site_id = fields.Integer(allow_none=True)
-    queue = Text(80, allow_none=True)
+    queue_id = fields.Integer(allow_none=True)
 
 
 class TicketOut(Schema):
@@ -42,7 +42,7 @@ class TicketOut(Schema):
     subcategory = fields.String()
     priority = fields.Enum(Priority, by_value=True)
     channel = fields.Enum(Channel, by_value=True)
-    queue = fields.String()
+    queue_id = fields.Integer()
     customer_id = fields.Integer()
     site_id = fields.Integer()
     asset_id = fields.Integer()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,21 +13,15 @@ from sqlalchemy.orm import contains_eager, selectinload
 from dispatch import audit, numbering
 from dispatch.customers.models import Asset, Customer, Site
 from dispatch.dbtypes import utcnow
-from dispatch.desk.models import SlaPolicy, Ticket, TicketMessage, TicketStatus
+from dispatch.desk.assignment import services as assignment
+from dispatch.desk.mailbox import outbound
+from dispatch.desk.models import Ticket, TicketMessage, TicketStatus
+from dispatch.desk.sla import services as sla
 from dispatch.enums import Channel, MessageKind, Priority, StatusCategory
 from dispatch.errors import Invalid, NotFound, get_or_not_found
 from dispatch.extensions import db
 
 REFERENCE_PREFIX = "T"
-
-
-def sla_due_times(priority: Priority, opened_at: datetime) -> tuple[datetime | None, datetime | None]:
-    """First-response and resolution due times for a ticket of ``priority`` opened at ``opened_at``."""
-    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
-    if policy is None:
-        return None, None
-    return (opened_at + timedelta(minutes=policy.first_response_minutes),
-            opened_at + timedelta(minutes=policy.resolution_minutes))
 
 
 def status_by_key(key: str) -> TicketStatus:
@@ -58,7 +52,6 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
 
     opened_at = utcnow()
     priority = Priority(data.get("priority") or Priority.MEDIUM)
-    first_response_due, due = sla_due_times(priority, opened_at)
     ticket = Ticket(
         reference=numbering.formatted(REFERENCE_PREFIX, opened_at.year,
                                       numbering.next_number(REFERENCE_PREFIX, opened_at.year)),
@@ -68,24 +61,74 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
         category=data.get("category"),
         subcategory=data.get("subcategory"),
         priority=priority,
-        queue=data.get("queue"),
+        queue_id=data.get("queue_id"),
         status_id=status_by_key("new").id,
         owner_id=data.get("owner_id"),
         customer_id=customer.id,
+        contact_id=data.get("contact_id"),
+        email=data.get("email") or customer.email,
+        phone=data.get("phone") or customer.phone,
+        custom_fields=data.get("custom_fields") or {},
         site_id=site_id,
         asset_id=asset.id if asset else None,
-        first_response_due_at=first_response_due,
-        due_at=due,
         created_by_id=actor_id,
         created_at=opened_at,
     )
+    ticket.customer = customer
     db.session.add(ticket)
+    sla.start_clock(ticket, opened_at)
     db.session.flush()
     db.session.add(TicketMessage(ticket_id=ticket.id, kind=MessageKind.CUSTOMER, body=data["description"],
-                                 author_id=None, created_at=opened_at))
+                                 author_id=None, channel=ticket.channel, sender=data.get("sender"),
+                                 body_html=data.get("body_html"), email_message_id=data.get("email_message_id"),
+                                 inbound_mail_id=data.get("inbound_mail_id"), created_at=opened_at))
     audit.record("ticket.created", ticket, actor_id, reference=ticket.reference, priority=priority.value,
-                 due_at=due)
+                 channel=ticket.channel.value, due_at=ticket.due_at)
+    if ticket.owner_id is None:
+        assignment.assign_new(ticket, actor_id)
+    if data.get("acknowledge", True):
+        outbound.acknowledge(ticket)
     return ticket
+
+
+def change_status(ticket: Ticket, status_key: str, actor_id: int | None) -> Ticket:
+    """Move a ticket to another status; the SLA clock pauses, resumes or stops with the status's category."""
+    status = status_by_key(status_key)
+    before = ticket.status
+    if status.id == before.id:
+        return ticket
+    now = utcnow()
+    ticket.status_id, ticket.status = status.id, status
+    if status.category == StatusCategory.CLOSED and before.category != StatusCategory.CLOSED:
+        ticket.resolved_at = now
+    elif status.category != StatusCategory.CLOSED and before.category == StatusCategory.CLOSED:
+        ticket.resolved_at = None
+    sla.status_changed(ticket, before.category, status.category, now)
+    audit.record("ticket.status_changed", ticket, actor_id, before=before.key, after=status.key)
+    return ticket
+
+
+def add_message(ticket: Ticket, kind: MessageKind, body: str, *, author_id: int | None = None,
+                **details: Any) -> TicketMessage:
+    """Add a customer message, agent reply or internal note to a ticket.
+
+    A customer writing on a closed ticket reopens it; the first agent reply stops the first-response clock.
+    ``details``: channel, sender, body_html, email_message_id, inbound_mail_id (TicketMessage columns).
+    """
+    now = utcnow()
+    message = TicketMessage(ticket_id=ticket.id, kind=kind, body=body, author_id=author_id, created_at=now,
+                            **details)
+    db.session.add(message)
+    if kind == MessageKind.CUSTOMER and ticket.status.category == StatusCategory.CLOSED:
+        change_status(ticket, "open", None)
+        ticket.reopened_count += 1
+        audit.record("ticket.reopened", ticket, None, by=details.get("channel"))
+    elif kind == MessageKind.REPLY and ticket.first_responded_at is None:
+        ticket.first_responded_at = now
+        sla.first_response_given(ticket, now)
+    db.session.flush()
+    audit.record(f"ticket.{kind.value}_added", ticket, author_id, message_id=message.id)
+    return message
 
 
 def get_ticket(ticket_id: int) -> Ticket:
