@@ -33,6 +33,11 @@ ENV_OVERRIDES: dict[str, type] = {
     "TOKEN_LIFETIME_HOURS": int,
     "MAX_UPLOAD_MB": int,
     "PROXY_COUNT": int,
+    "IMAP_URL": str,
+    "INBOUND_MAIL_TOKEN": str,
+    "INBOUND_MAIL_MAX_MB": int,
+    "MAIL_ACK_LIMIT_PER_HOUR": int,
+    "INBOUND_MAIL_LIMIT_PER_HOUR": int,
 }
 
 
@@ -68,6 +73,15 @@ class Defaults:
     TOKEN_LIFETIME_HOURS = 24 * 30
     MAX_UPLOAD_MB = 25
     TASK_MAX_ATTEMPTS = 5
+    # Inbound e-mail (dispatch/desk/mailbox): the mailbox fetched by a periodic job (imaps://user:pass@host/INBOX,
+    # or imap://...?starttls=1; empty: no fetching), the bearer token of mail services posting raw MIME to
+    # /api/v1/inbound-mail (empty: the endpoint refuses everyone), the largest message accepted there, and the
+    # loop brakes: acknowledgements per address and filed mails per sender in an hour.
+    IMAP_URL = ""
+    INBOUND_MAIL_TOKEN = ""
+    INBOUND_MAIL_MAX_MB = 40
+    MAIL_ACK_LIMIT_PER_HOUR = 3
+    INBOUND_MAIL_LIMIT_PER_HOUR = 30
     # Webhook deliveries (dispatch/integrations/webhooks.py): POST timeout, attempts before giving up,
     # and the backoff: BASE x 3^(attempt - 1) seconds, at most MAX (1, 3, 9, 27, 81 min, 4 h, 6 h).
     WEBHOOK_TIMEOUT_SECONDS = 10
@@ -77,6 +91,11 @@ class Defaults:
     # argon2id cost (argon2-cffi's RFC 9106 "low memory" profile); tests lower it to stay fast.
     ARGON2_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
     LOGIN_RATE_LIMIT = "10 per minute"
+    # The customer portal (dispatch/portal): web-form submissions and ticket look-ups per client address, and
+    # the seconds a person needs at least to fill in the web form (quicker is taken for a bot).
+    PORTAL_FORM_RATE_LIMIT = "5 per minute;30 per hour"
+    PORTAL_LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    PORTAL_MIN_FILL_SECONDS = 3
     RATELIMIT_STORAGE_URI = ""
     RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "en"

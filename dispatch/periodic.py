@@ -48,12 +48,28 @@ def retry_geocoding() -> int:
     return queued
 
 
+def evaluate_sla() -> int:
+    """Warn about, flag and escalate tickets whose SLA times have come (dispatch.desk.sla)."""
+    from dispatch.desk.sla.escalation import evaluate
+
+    return evaluate()
+
+
+def fetch_mail() -> int:
+    """Fetch unseen messages from the IMAP mailbox, when IMAP_URL is configured (dispatch.desk.mailbox)."""
+    from dispatch.desk.mailbox.imap import fetch_configured
+
+    return fetch_configured()
+
+
 # name -> (function, interval in seconds)
 SCHEDULE: dict[str, tuple[Callable[[], int], int]] = {
     "sweep_tasks": (sweep_tasks, 60),
     "purge_idempotency_keys": (purge_idempotency_keys, 3600),
     "retry_webhooks": (retry_webhooks, 60),
     "geo.retry": (retry_geocoding, 300),
+    "desk.imap": (fetch_mail, 60),
+    "desk.sla": (evaluate_sla, 60),
 }
 
 

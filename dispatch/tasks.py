@@ -227,7 +227,7 @@ def _after_rollback(session: Session, previous_transaction: Any) -> None:
 
 # Modules whose functions are registered as tasks with @task; imported when the app is made.
 TASK_MODULES = ("dispatch.mail", "dispatch.field.tasks", "dispatch.closure.tasks", "dispatch.integrations.tasks",
-                "dispatch.scheduling.geo.tasks")
+                "dispatch.scheduling.geo.tasks", "dispatch.desk.mailbox.services")
 
 
 def init_app(app: Flask) -> None:
