@@ -1,0 +1,1 @@
+"""The customer-facing side of the desk: the public web form and following one's own ticket."""
