@@ -1,25 +1,15 @@
-"""Back-office forms of the desk: ticket filters and the phone intake (customer, asset, ticket)."""
+"""Back-office forms of the desk: ticket filters, the ticket page's forms, and the labels of priorities,
+statuses and channels."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    FormField,
-    IntegerField,
-    RadioField,
-    SearchField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from dispatch.customers.forms import AssetFields, CustomerFields
-from dispatch.enums import Channel, Priority
-from dispatch.forms import blank_to_none, optional_int, optional_text, options, require
+from dispatch.enums import Channel, Priority, StatusCategory
+from dispatch.forms import blank_to_none, optional_int, optional_text, options
 
 PRIORITY_LABELS = {Priority.NONE: _l("None"), Priority.LOW: _l("Low"), Priority.MEDIUM: _l("Medium"),
                    Priority.HIGH: _l("High"), Priority.URGENT: _l("Urgent")}
@@ -30,52 +20,54 @@ CHANNEL_LABELS = {Channel.PHONE: _l("Phone"), Channel.EMAIL: _l("E-mail"), Chann
                   Channel.CHAT: _l("Chat"), Channel.PORTAL: _l("Portal")}
 
 
+VIEW_LABELS = {"mine": _l("Mine"), "unassigned": _l("Unassigned"), "due_soon": _l("Due soon"),
+               "escalated": _l("Escalated"), "queue": _l("Queue"), "all": _l("All open")}
+STATE_LABELS = {StatusCategory.OPEN: _l("Open"), StatusCategory.PAUSED: _l("Paused"),
+                StatusCategory.CLOSED: _l("Closed")}
+
+
 class TicketFilterForm(FlaskForm):
-    """The ticket list's filters, read from the query string."""
+    """The ticket list's view, filters and order, read from the query string."""
 
     class Meta:
         csrf = False
 
+    view = HiddenField(default="all", filters=[lambda value: value or "all"])
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)], filters=[blank_to_none])
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=True)
-    priority = SelectField(_l("Priority"), validators=[Optional()],
+    state = SelectField(_l("State"), validators=[Optional()], filters=[blank_to_none],
+                        choices=options([("", _l("Open and paused")), *STATE_LABELS.items()]))
+    priority = SelectField(_l("Priority"), validators=[Optional()], filters=[blank_to_none],
                            choices=options([("", _l("Any priority")), *PRIORITY_LABELS.items()]))
-
-
-class NewTicketForm(FlaskForm):
-    """Phone intake: an existing or new customer, optionally an asset, and the ticket itself."""
-
-    customer_mode = RadioField(_l("Customer"), default="existing", choices=options([
-        ("existing", _l("Existing customer")), ("new", _l("New customer"))]))
-    customer_id = IntegerField(_l("Existing customer"), validators=[Optional()])
-    customer = FormField(CustomerFields, label=_l("New customer"))
-    asset_id = SelectField(_l("Asset"), coerce=optional_int,
-                           choices=options([("", _l("No asset / not known"))]),
-                           validators=[Optional()])
-    asset = FormField(AssetFields, label=_l("New asset"))
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)],
-                          filters=[blank_to_none])
-    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=20000)],
-                                render_kw={"rows": 5})
-    priority = SelectField(_l("Priority"), choices=options(PRIORITY_LABELS.items()),
-                           default=Priority.MEDIUM.value)
-    channel = SelectField(_l("Channel"), choices=options(CHANNEL_LABELS.items()),
-                          default=Channel.PHONE.value)
     category = optional_text(_l("Category"), 80)
+    channel = SelectField(_l("Channel"), validators=[Optional()], filters=[blank_to_none],
+                          choices=options([("", _l("Any channel")), *CHANNEL_LABELS.items()]))
+    queue_id = SelectField(_l("Queue"), coerce=optional_int, validators=[Optional()], validate_choice=True)
+    owner_id = SelectField(_l("Owner"), coerce=optional_int, validators=[Optional()], validate_choice=True)
+    customer_id = IntegerField(_l("Customer number"), validators=[Optional()])
+    sort = SelectField(_l("Order"), validators=[Optional()], filters=[lambda value: value or "urgent"],
+                       choices=options([("urgent", _l("Most urgent first")), ("newest", _l("Newest first"))]))
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.customer_mode.data == "new":
-            valid = require(self.customer.form, CustomerFields.REQUIRED) and valid
-        elif self.customer_id.data is None:
-            self.customer_id.errors = [*self.customer_id.errors, _l("Choose a customer or create a new one.")]
-            valid = False
-        if self.asset.form.is_filled():
-            valid = require(self.asset.form, AssetFields.REQUIRED) and valid
-        return valid
 
-    def ticket_data(self, customer_id: int, asset_id: int | None) -> dict[str, Any]:
-        """The ticket as ``desk.services.create_ticket`` takes it."""
-        return {"customer_id": customer_id, "asset_id": asset_id, "subject": self.subject.data,
-                "description": self.description.data, "priority": self.priority.data,
-                "channel": self.channel.data, "category": self.category.data}
+class TicketEditForm(FlaskForm):
+    """The ticket's own fields on its page (custom fields are read from ``cf-<key>`` inputs)."""
+
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)], filters=[blank_to_none])
+    category = optional_text(_l("Category"), 80)
+    subcategory = optional_text(_l("Subcategory"), 80)
+    priority = SelectField(_l("Priority"), choices=options(PRIORITY_LABELS.items()))
+    asset_id = SelectField(_l("Asset"), coerce=optional_int, validators=[Optional()], validate_choice=True)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), validate_choice=True)
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=20000)],
+                         filters=[blank_to_none], render_kw={"rows": 3})
+
+
+class MergeForm(FlaskForm):
+    target = StringField(_l("Merge into ticket (reference)"), validators=[DataRequired(), Length(max=20)],
+                         filters=[blank_to_none])

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from dispatch import audit, numbering
 from dispatch.customers.models import Asset, Customer, Site
@@ -136,26 +136,6 @@ def get_ticket(ticket_id: int) -> Ticket:
     return get_or_not_found(Ticket, ticket_id, _l("Ticket %(id)s does not exist.", id=ticket_id))
 
 
-def ticket_query(filters: dict[str, Any]) -> Select:
-    """Tickets matching list filters: status key or category, priority, customer, owner, text."""
-    statement = (select(Ticket).join(TicketStatus, TicketStatus.id == Ticket.status_id)
-                 .options(contains_eager(Ticket.status)))
-    if filters.get("status"):
-        statement = statement.where(TicketStatus.key == filters["status"])
-    if filters.get("category"):
-        statement = statement.where(TicketStatus.category == StatusCategory(filters["category"]))
-    if filters.get("priority"):
-        statement = statement.where(Ticket.priority == Priority(filters["priority"]))
-    if filters.get("customer_id"):
-        statement = statement.where(Ticket.customer_id == filters["customer_id"])
-    if filters.get("owner_id"):
-        statement = statement.where(Ticket.owner_id == filters["owner_id"])
-    if filters.get("q"):
-        needle = f"%{filters['q'].strip()}%"
-        statement = statement.where(or_(Ticket.reference.ilike(needle), Ticket.subject.ilike(needle)))
-    return statement
-
-
 def messages_of(ticket: Ticket) -> list[TicketMessage]:
     """The ticket's messages, oldest first."""
     return list(db.session.scalars(
@@ -164,14 +144,8 @@ def messages_of(ticket: Ticket) -> list[TicketMessage]:
 
 
 def traffic_light(ticket: Ticket, now: datetime | None = None) -> str:
-    """``green``, ``amber`` (less than a quarter of the SLA time left) or ``red`` (overdue)."""
-    if ticket.due_at is None or ticket.status.category == StatusCategory.CLOSED:
-        return "green"
-    now = now or utcnow()
-    if now >= ticket.due_at:
-        return "red"
-    total = (ticket.due_at - ticket.created_at).total_seconds()
-    return "amber" if (ticket.due_at - now).total_seconds() < total / 4 else "green"
+    """``green``, ``amber`` (past the warning point), ``red`` (overdue), ``paused`` or ``none`` (see sla.lights)."""
+    return sla.light(ticket, now).state
 
 
 def recent_tickets_for_customer(customer_id: int, limit: int = 20) -> list[Ticket]:
@@ -185,3 +159,24 @@ def recent_tickets_for_customer(customer_id: int, limit: int = 20) -> list[Ticke
 def statuses() -> list[TicketStatus]:
     """The configured ticket statuses in their display order."""
     return list(db.session.scalars(select(TicketStatus).order_by(TicketStatus.position, TicketStatus.id)))
+
+
+def ticket_by_reference(reference: str) -> Ticket | None:
+    """The ticket with this reference (``T-2026-000042``), or None."""
+    return db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+
+
+def status_for_change(key: str) -> TicketStatus:
+    """The status a caller asked for by key; Invalid naming ``status`` when there is none."""
+    status = db.session.scalar(select(TicketStatus).where(TicketStatus.key == key))
+    if status is None:
+        raise Invalid(_("Unknown status."), errors={"status": [_("No status has this key.")]})
+    return status
+
+
+def merge_target(ticket_id: int) -> Ticket:
+    """The ticket to merge into; Invalid naming ``target_id`` when there is none."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise Invalid(_("Unknown ticket."), errors={"target_id": [_("No such ticket.")]})
+    return ticket

@@ -1,29 +1,37 @@
-"""Back-office pages of the desk: the ticket list, phone intake, the ticket with its jobs."""
+"""Back-office pages of the desk: the ticket lists, and the ticket page where agents work a ticket
+(phone intake: desk/intake)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from flask_wtf import FlaskForm
 
 from dispatch.auth.access import roles_required
 from dispatch.customers import services as customers
 from dispatch.customers.models import Asset
-from dispatch.customers.views import SEARCH_LIMIT
-from dispatch.desk import services
+from dispatch.desk import changes, lists, search, services, sidebar, timeline
+from dispatch.desk.assignment import services as assignment
+from dispatch.desk.canned import services as canned
+from dispatch.desk.custom_fields import services as custom_fields
 from dispatch.desk.forms import (
     STATUS_LABELS,
-    AssetFields,
-    CustomerFields,
-    NewTicketForm,
+    VIEW_LABELS,
+    MergeForm,
+    NoteForm,
+    StatusForm,
+    TicketEditForm,
     TicketFilterForm,
     options,
 )
 from dispatch.desk.models import Ticket
-from dispatch.enums import Role
-from dispatch.errors import Invalid, NotFound
-from dispatch.pagination import paginate
+from dispatch.desk.panels import panels
+from dispatch.desk.sla import services as sla
+from dispatch.enums import MessageKind, Role
+from dispatch.errors import DomainError, Invalid
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.forms import JobForm
 from dispatch.web import form_failed
@@ -32,108 +40,122 @@ bp = Blueprint("desk", __name__)
 
 PAGE_SIZE = 25
 DESK = (Role.AGENT, Role.ADMIN)
-# The asset service's field errors belong to the intake form's asset part; the ticket's map as named.
-INTAKE_FIELDS = {name: f"asset.{name}" for name in AssetFields.REQUIRED + (
-    "parts_warranty_until", "labour_warranty_until", "warranty_months")}
+CUSTOM_PREFIX = "cf-"
 
 
 @bp.get("/tickets")
 @roles_required(*DESK)
 def tickets():  # noqa: ANN201
-    """Tickets newest first, filtered by status, priority and text, with their traffic light."""
+    """A view of the tickets (mine, unassigned, due soon ...), filtered, most urgent or newest first."""
     form = TicketFilterForm(request.args)
-    statuses = services.statuses()
-    form.status.choices = options([("", _("Any status"))] + [
-        (status.key, STATUS_LABELS.get(status.key, status.name)) for status in statuses])
-    filters = form.data if form.validate() else {}
-    statement = services.ticket_query(filters).options(selectinload(Ticket.customer))
-    page = paginate(statement, sort=Ticket.created_at, tiebreak=Ticket.id, cursor=request.args.get("cursor"),
-                    limit=PAGE_SIZE)
-    lights = {ticket.id: services.traffic_light(ticket) for ticket in page.items}
+    queues = assignment.active_queues()
+    _offer_filters(form, queues)
+    reference = search.reference_in(request.args.get("q", ""))
+    if reference and not request.args.get("cursor"):
+        found = services.ticket_by_reference(reference)
+        if found is not None:
+            return redirect(url_for("desk.ticket", ticket_id=found.id), 303)
+    filters = lists.TicketFilters.of(form.data) if form.validate() else lists.TicketFilters(view=form.view.data)
+    status = 200
+    try:
+        page = lists.ticket_page(filters, current_user.id, request.args.get("cursor"), PAGE_SIZE)
+    except Invalid as error:
+        form_failed(form, error)
+        page, status = lists.Page([], None), 422
     next_args = {key: value for key, value in request.args.items() if key != "cursor" and value}
-    return render_template("desk/tickets.html", form=form, page=page, lights=lights, next_args=next_args,
-                           first_page=not request.args.get("cursor"))
+    return render_template(
+        "desk/tickets.html", form=form, page=page, lights=sla.lights(page.items), next_args=next_args,
+        first_page=not request.args.get("cursor"), view=filters.view, views=VIEW_LABELS, queues=queues,
+        counts=lists.view_counts(current_user.id), filters=filters), status
 
 
-@bp.route("/tickets/new", methods=["GET", "POST"])
-@roles_required(*DESK)
-def new_ticket():  # noqa: ANN201
-    """Phone intake: find or create the customer, optionally an asset, then the ticket."""
-    form = NewTicketForm()
-    if request.method == "GET":
-        form.customer_id.data = request.args.get("customer_id", type=int)
-    _offer_assets(form)
-    if form.validate_on_submit():
-        try:
-            ticket = _log_ticket(form)
-        except Invalid as error:
-            form_failed(form, error, INTAKE_FIELDS)
-        else:
-            flash(_("Ticket %(reference)s created.", reference=ticket.reference), "success")
-            return redirect(url_for("desk.ticket", ticket_id=ticket.id), 303)
-    return _intake_page(form), 422 if form.errors else 200
-
-
-def _log_ticket(form: NewTicketForm) -> Ticket:
-    if form.customer_mode.data == "new":
-        customer = customers.create_customer(form.customer.form.service_data(), current_user.id)
-    else:
-        try:
-            customer = customers.get_customer(form.customer_id.data)
-        except NotFound as error:
-            raise Invalid(error.detail, errors={"customer_id": [_("No such customer.")]}) from error
-    asset_id = form.asset_id.data if form.customer_mode.data == "existing" else None
-    if form.asset.form.is_filled():
-        asset_id = customers.add_asset(customer, form.asset.form.service_data(), current_user.id).id
-    return services.create_ticket(form.ticket_data(customer.id, asset_id), current_user.id)
-
-
-def _offer_assets(form: NewTicketForm) -> None:
-    """Offer the chosen existing customer's assets."""
-    form.asset_id.choices = options([("", _("No asset / not known"))] + [
-        (asset.id, _asset_label(asset)) for asset in customers.assets_of(form.customer_id.data)])
-
-
-def _asset_label(asset: Asset) -> str:
-    return f"{asset.product} · {asset.serial_number}"
-
-
-def _intake_page(form: NewTicketForm) -> str:
-    text = (request.args.get("q") or "").strip()[:200]
-    found = customers.find_customers(text, SEARCH_LIMIT) if text else []
-    chosen = customers.find_customer(form.customer_id.data)
-    if chosen is not None and chosen not in found:
-        found.insert(0, chosen)
-    return render_template("desk/new_ticket.html", form=form, found=found, q=text,
-                           new_customer=CustomerFields, selected_id=form.customer_id.data)
-
-
-@bp.get("/tickets/new/customers")
-@roles_required(*DESK)
-def customer_choices():  # noqa: ANN201
-    """The customers matching the intake search (an htmx fragment)."""
-    text = (request.args.get("q") or "").strip()[:200]
-    found = customers.find_customers(text, SEARCH_LIMIT) if text else []
-    return render_template("desk/_customer_choices.html", found=found, q=text, selected_id=None)
-
-
-@bp.get("/tickets/new/assets")
-@roles_required(*DESK)
-def asset_choices():  # noqa: ANN201
-    """The asset select for the chosen customer (an htmx fragment)."""
-    form = NewTicketForm(formdata=None)
-    form.customer_id.data = request.args.get("customer_id", type=int)
-    _offer_assets(form)
-    return render_template("desk/_asset_choice.html", form=form)
+def _offer_filters(form: TicketFilterForm, queues: list) -> None:
+    form.status.choices = options([("", _("Any status"))] + [
+        (status.key, STATUS_LABELS.get(status.key, status.name)) for status in services.statuses()])
+    form.queue_id.choices = options([("", _("Any queue"))] + [(queue.id, queue.name) for queue in queues])
+    form.owner_id.choices = options([("", _("Anyone"))] + [
+        (agent.id, agent.name) for agent in assignment.desk_users()])
 
 
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*DESK)
 def ticket(ticket_id: int):  # noqa: ANN201
-    """A ticket with its messages and jobs, the customer sidebar and the job form."""
+    """A ticket: its fields, status, timeline, jobs, the panels of owner, reply and similar tickets, and the
+    customer sidebar. ``?canned=<id>`` fills the reply with a canned response (the picker without script)."""
     ticket = services.get_ticket(ticket_id)
-    summary = customers.customer_summary(ticket.customer)
-    return _ticket_page(ticket, _job_form(ticket, summary["assets"]), summary)
+    return _ticket_page(ticket)
+
+
+@bp.post("/tickets/<int:ticket_id>/edit")
+@roles_required(*DESK)
+def edit_ticket(ticket_id: int):  # noqa: ANN201
+    """Save the ticket's subject, category, priority, asset and custom fields."""
+    ticket = services.get_ticket(ticket_id)
+    form = _edit_form(ticket)
+    values = _custom_values()
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("subject", "category", "subcategory", "priority", "asset_id")}
+        return _saved(lambda: changes.update_ticket(ticket, data | {"custom_fields": values}, current_user.id),
+                      ticket, _("Ticket saved."), form, edit=form, custom=values)
+    return _ticket_page(ticket, edit=form, custom=values, status=422)
+
+
+@bp.post("/tickets/<int:ticket_id>/status")
+@roles_required(*DESK)
+def change_status(ticket_id: int):  # noqa: ANN201
+    """Move the ticket to another status."""
+    ticket = services.get_ticket(ticket_id)
+    form = _status_form(ticket)
+    if form.validate_on_submit():
+        return _saved(lambda: services.change_status(ticket, form.status.data, current_user.id), ticket,
+                      _("Status changed."), form, status_form=form)
+    return _ticket_page(ticket, status_form=form, status=422)
+
+
+@bp.post("/tickets/<int:ticket_id>/notes")
+@roles_required(*DESK)
+def add_note(ticket_id: int):  # noqa: ANN201
+    """Add an internal note (never shown or sent to the customer)."""
+    ticket = services.get_ticket(ticket_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        return _saved(lambda: services.add_message(ticket, MessageKind.NOTE, form.body.data,
+                                                   author_id=current_user.id), ticket, _("Note added."), form,
+                      note=form)
+    return _ticket_page(ticket, note=form, status=422)
+
+
+@bp.post("/tickets/<int:ticket_id>/merge")
+@roles_required(*DESK)
+def merge(ticket_id: int):  # noqa: ANN201
+    """Merge this ticket into another of the same customer, named by its reference."""
+    ticket = services.get_ticket(ticket_id)
+    form = MergeForm()
+    status = 422
+    if form.validate_on_submit():
+        target = services.ticket_by_reference((form.target.data or "").strip().upper())
+        if target is None:
+            form.target.errors = [*form.target.errors, _("No ticket has this reference.")]
+        else:
+            try:
+                changes.merge_tickets(ticket, target, current_user.id)
+            except DomainError as error:
+                form_failed(form, error, {"target_id": "target"})
+                status = error.status
+            else:
+                flash(_("Ticket merged into %(reference)s.", reference=target.reference), "success")
+                return redirect(url_for("desk.ticket", ticket_id=target.id), 303)
+    return _ticket_page(ticket, merge_form=form, status=status)
+
+
+@bp.get("/tickets/<int:ticket_id>/canned/<int:response_id>")
+@roles_required(*DESK)
+def canned_text(ticket_id: int, response_id: int):  # noqa: ANN201
+    """A canned response filled in for the ticket, as JSON (the reply form's picker script asks)."""
+    ticket = services.get_ticket(ticket_id)
+    response = canned.get_response(response_id)
+    return jsonify({"id": response.id, "title": response.title,
+                    "text": canned.filled(response, ticket, current_user)})
 
 
 @bp.post("/tickets/<int:ticket_id>/jobs")
@@ -141,8 +163,7 @@ def ticket(ticket_id: int):  # noqa: ANN201
 def create_job(ticket_id: int):  # noqa: ANN201
     """Create an unscheduled job for the ticket and go to its scheduling page."""
     ticket = services.get_ticket(ticket_id)
-    summary = customers.customer_summary(ticket.customer)
-    form = _job_form(ticket, summary["assets"])
+    form = _job_form(ticket)
     if form.validate_on_submit():
         try:
             job = scheduling.create_job(ticket, form.service_data(), current_user.id)
@@ -151,19 +172,85 @@ def create_job(ticket_id: int):  # noqa: ANN201
         else:
             flash(_("Job %(number)s created. Schedule a technician below.", number=job.number), "success")
             return redirect(url_for("scheduling.job", job_id=job.id), 303)
-    return _ticket_page(ticket, form, summary), 422
+    return _ticket_page(ticket, job_form=form, status=422)
 
 
-def _job_form(ticket: Ticket, assets: list[Asset]) -> JobForm:
+def _saved(change: Any, ticket: Ticket, message: str, form: FlaskForm, **forms: Any) -> Any:
+    """Run a change; back to the page when it went through, the page with the form's errors otherwise."""
+    try:
+        change()
+    except DomainError as error:
+        form_failed(form, error, {key: CUSTOM_PREFIX + key.split(".", 1)[1] for key in error.errors
+                                  if key.startswith(custom_fields.PREFIX)})
+        custom_errors = {key.split(".", 1)[1]: messages for key, messages in error.errors.items()
+                         if key.startswith(custom_fields.PREFIX)}
+        return _ticket_page(ticket, custom_errors=custom_errors, status=error.status, **forms)
+    flash(message, "success")
+    return redirect(url_for("desk.ticket", ticket_id=ticket.id), 303)
+
+
+def _custom_values() -> dict[str, Any]:
+    """The custom fields as posted (``cf-<key>``); an unticked checkbox posts nothing, which means no."""
+    values = {}
+    for field in custom_fields.fields(active_only=True):
+        raw = request.form.get(CUSTOM_PREFIX + field.key)
+        values[field.key] = (raw is not None) if field.field_type == "checkbox" else raw
+    return values
+
+
+def _asset_label(asset: Asset) -> str:
+    return f"{asset.product} · {asset.serial_number}"
+
+
+def _edit_form(ticket: Ticket, assets: list[Asset] | None = None) -> TicketEditForm:
+    form = TicketEditForm(obj=ticket if request.method == "GET" else None)
+    if request.method == "GET":
+        form.priority.data = ticket.priority.value
+    assets = assets if assets is not None else _assets(ticket)
+    form.asset_id.choices = options([("", _("No asset"))] + [(asset.id, _asset_label(asset)) for asset in assets])
+    return form
+
+
+def _assets(ticket: Ticket) -> list[Asset]:
+    return customers.assets_of(ticket.customer_id)
+
+
+def _status_form(ticket: Ticket) -> StatusForm:
+    form = StatusForm(data={"status": ticket.status.key} if request.method == "GET" else None)
+    form.status.choices = options((status.key, STATUS_LABELS.get(status.key, status.name))
+                                  for status in services.statuses())
+    return form
+
+
+def _job_form(ticket: Ticket, assets: list[Asset] | None = None) -> JobForm:
     form = JobForm()
+    assets = assets if assets is not None else _assets(ticket)
     form.asset_id.choices = options([("", _("No asset"))] + [(asset.id, _asset_label(asset)) for asset in assets])
     if request.method == "GET":
         form.asset_id.data = ticket.asset_id
     return form
 
 
-def _ticket_page(ticket: Ticket, form: JobForm, summary: dict) -> str:
-    """The ticket page; ``summary`` (customers.customer_summary) fills the customer sidebar."""
-    jobs = scheduling.jobs_of_ticket(ticket.id)
-    return render_template("desk/ticket.html", ticket=ticket, light=services.traffic_light(ticket),
-                           messages=services.messages_of(ticket), jobs=jobs, form=form, overview=summary)
+def _ticket_page(ticket: Ticket, *, status: int = 200, custom: dict | None = None,
+                 custom_errors: dict | None = None, **forms: Any) -> tuple[str, int]:
+    """The ticket page; forms not given are fresh, ``custom`` are custom field values as last posted."""
+    overview = sidebar.customer_sidebar(ticket)
+    forms.setdefault("edit", _edit_form(ticket, overview["assets"]))
+    forms.setdefault("status_form", _status_form(ticket))
+    forms.setdefault("note", NoteForm(formdata=None))
+    forms.setdefault("merge_form", MergeForm(formdata=None))
+    forms.setdefault("job_form", _job_form(ticket, overview["assets"]))
+    language = ticket.customer.language
+    picker = {"responses": canned.responses_for(ticket, language), "chosen": None, "text": None}
+    chosen = request.args.get("canned", type=int) if request.method == "GET" else None
+    if chosen is not None:
+        response = next((item for item in picker["responses"] if item.id == chosen), None)
+        if response is not None:
+            picker |= {"chosen": response.id, "text": canned.filled(response, ticket, current_user)}
+    merged_into = services.get_ticket(ticket.merged_into_id) if ticket.merged_into_id else None
+    return render_template(
+        "desk/ticket.html", ticket=ticket, light=sla.light(ticket), entries=timeline.timeline(ticket),
+        jobs=scheduling.jobs_of_ticket(ticket.id), overview=overview, panels=panels(ticket), canned=picker,
+        custom_fields=custom_fields.fields(active_only=True), custom=custom if custom is not None
+        else (ticket.custom_fields or {}), custom_errors=custom_errors or {}, merged_into=merged_into,
+        form=forms["job_form"], **forms), status

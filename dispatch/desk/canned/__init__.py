@@ -1,0 +1,1 @@
+"""Canned responses: reply texts with placeholders, per language and queue."""
