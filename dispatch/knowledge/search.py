@@ -1,0 +1,114 @@
+"""Full-text matching of articles and tickets, on the indexes migration 0010 made, safe for any input.
+
+User text never reaches the search syntax as typed: it is cut into words (letters and digits only), so
+FTS5 operators, quotes, brackets and ``NEAR`` or ``:*`` stay plain words or disappear. SQLite reads the
+external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple', ...)`` of
+exactly the expression its GIN index was built on, or the index is not used.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
+
+from dispatch.extensions import db
+
+MAX_TERMS = 12  # more words hardly change a ranking and make a long query
+WORD = re.compile(r"[^\W_]+")
+
+# Stop words of our three languages: they say nothing about what a text is about (a block: easier to read).
+_STOP_WORDS_TEXT = """
+a about after all also am an and any are as at be been but by can could did do does for from get
+got had has have he her him his how i if in into is it its just me my no not now of on once or our out please so
+some than that the their them then there these they this to too up us was we were what when where which who why
+will with would you your yours hi hello dear thanks thank regards aan al alle als bij dan dat de deze die dit
+doe doen door een en er ga gaat geen had heb hebben heeft hem het hier hij hoe hun ik in is ja je jij jou jullie
+kan kon maar me mee meer met mij mijn na naar nee niet niets nog nu of om omdat ons onze ook op over te tot u uw
+van veel voor waar wat we wel werd wie wij wil word worden wordt zal ze zich zij zijn zo zou graag hallo beste
+groet groeten bedankt dank alvast vriendelijke aber alle als am an auch auf aus bei bin bis bitte da dann das
+dass dem den der des die dies doch du durch ein eine einem einen einer eines er es für hab habe haben hat hatte
+ich ihr ihre im in ist ja jetzt kann kein keine man mein meine mich mir mit nach nicht noch nur ob oder sehr
+sein seit sich sie sind so über um und uns unser unter vom von vor war was weil wenn wer wie wir wird wo zu zum
+zur guten tag hallo danke freundlichen grüßen gruß mfg
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class SearchTarget:
+    """A searchable table: its FTS5 table and the PostgreSQL expression its GIN index was built on."""
+
+    table: str
+    fts_table: str
+    pg_text: str
+
+
+# Word for word as in migrations/versions/0010_desk_service_desk.py (TICKET_TEXT, ARTICLE_TEXT).
+ARTICLES = SearchTarget("knowledge_articles", "knowledge_articles_fts",
+                        "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '')")
+TICKETS = SearchTarget("tickets", "tickets_fts",
+                       "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')")
+
+
+def fold(word: str) -> str:
+    """A word lowercased and without diacritics (``Störung`` -> ``storung``), as FTS5 compares them."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
+    """The distinct words of ``value`` in order, at most ``limit``; search syntax never survives."""
+    found: list[str] = []
+    for match in WORD.finditer(value or ""):
+        word = match.group().casefold()[:60]
+        if word not in found:
+            found.append(word)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def significant_words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
+    """The words of ``value`` that say what it is about: no stop words, no single letters, no pure numbers."""
+    result = [word for word in words(value, limit=200)
+              if len(word) > 2 and not word.isdigit() and word not in STOP_WORDS and fold(word) not in STOP_WORDS]
+    return result[:limit]
+
+
+def matching(stmt: Select, target: SearchTarget, id_column: ColumnElement, terms: list[str], *,
+             any_term: bool = False, prefix_last: bool = False) -> Select:
+    """``stmt`` narrowed to rows matching ``terms`` (all of them, or any with ``any_term``), best first.
+
+    ``prefix_last`` lets the last word match as a prefix, for text that is still being typed.
+    """
+    if db.engine.dialect.name == "postgresql":
+        return _matching_postgresql(stmt, target, terms, any_term, prefix_last)
+    fts = table(target.fts_table, column("rowid"))
+    quoted = [f'"{term}"' for term in terms]  # words carry no quotes: WORD keeps letters and digits only
+    if prefix_last:
+        quoted[-1] += "*"
+    expression = (" OR " if any_term else " ").join(quoted)
+    return (stmt.join(fts, fts.c.rowid == id_column)
+            .where(text(f"{target.fts_table} MATCH :fts_query").bindparams(fts_query=expression))
+            .order_by(literal_column(f"{target.fts_table}.rank"), id_column.desc()))
+
+
+def _matching_postgresql(stmt: Select, target: SearchTarget, terms: list[str], any_term: bool,
+                         prefix_last: bool) -> Select:
+    quoted = [f"'{term}'" for term in terms]
+    if prefix_last:
+        quoted[-1] += ":*"
+    # 'simple' written out, not bound: the index expression must match a constant, also in a prepared plan.
+    simple = literal_column("'simple'::regconfig")
+    query = func.to_tsquery(simple, (" | " if any_term else " & ").join(quoted))
+    vector = func.to_tsvector(simple, literal_column(_qualified(target)))
+    return stmt.where(vector.op("@@")(query)).order_by(func.ts_rank(vector, query).desc())
+
+
+def _qualified(target: SearchTarget) -> str:
+    """The index expression with its columns named after their table, so that a join cannot make them
+    ambiguous; PostgreSQL still recognises it as the indexed expression."""
+    return re.sub(r"coalesce\((\w+)", rf"coalesce({target.table}.\1", target.pg_text)
