@@ -22,6 +22,7 @@ from dispatch.catalogue.models import Product
 from dispatch.customers import services as customers
 from dispatch.customers.models import Asset, Customer
 from dispatch.demo_data import (
+    ARTICLES,
     ASSETS,
     COMPLETED,
     CUSTOMERS,
@@ -32,6 +33,7 @@ from dispatch.demo_data import (
     ON_CALL_WEEKEND,
     PHONE_ONLY,
     PRODUCTS,
+    QUEUES,
     RATE_GROUPS,
     SEED,
     STAFF,
@@ -39,9 +41,12 @@ from dispatch.demo_data import (
     WEEKDAYS_HOURS,
 )
 from dispatch.desk import services as desk
+from dispatch.desk.assignment import queues as assignment_queues
 from dispatch.desk.models import Ticket
+from dispatch.desk.sla import services as sla
 from dispatch.enums import JobKind, JobStatus, Role, TimeKind
 from dispatch.extensions import db
+from dispatch.knowledge import services as knowledge
 from dispatch.scheduling import services as scheduling
 from dispatch.scheduling.availability import WEEKDAYS
 from dispatch.scheduling.models import Job, JobTemplate, TechnicianProfile
@@ -75,12 +80,15 @@ def load_demo() -> dict[str, str]:
     _products()
     _job_templates()
     staff = _staff(rate_groups)
+    _queues(staff)
     agent = next(user for user in staff.values() if user.role == Role.AGENT)
     customer_by_key = _customers(agent.id)
     assets = _assets(customer_by_key, today, rng, agent.id)
     _contracts(customer_by_key, assets, today, agent.id)
     _tickets_and_jobs(customer_by_key, assets, staff, today, zone, agent.id)
     _completed_jobs(customer_by_key, assets, staff, today, zone, agent.id)
+    for article in ARTICLES:
+        knowledge.save_article(article | {"status": "published"}, agent.id)
     db.session.flush()
     logins: dict[str, str] = {}
     for user in staff.values():
@@ -142,6 +150,21 @@ def _staff(rate_groups: dict[str, RateGroup]) -> dict[str, User]:
         staff[person["email"]] = user
     db.session.flush()
     return staff
+
+
+def _queues(staff: dict[str, User]) -> None:
+    """The desk's queues: Service in turn with a duty roster, Complaints to whoever has the least open work."""
+    for spec in QUEUES:
+        queue = assignment_queues.create_queue({
+            "name": spec["name"], "email_address": f"{spec['address']}@{DOMAIN}", "assignment_mode": spec["mode"],
+            "team_lead_id": staff[spec["lead"]].id}, None)
+        for member in spec["members"]:
+            assignment_queues.add_member(queue, staff[member].id, None)
+        for member, days, starts_at, ends_at in spec["duty"]:
+            for weekday in days:
+                assignment_queues.add_duty_slot(queue, {
+                    "user_id": staff[member].id, "weekday": weekday, "starts_at": time.fromisoformat(starts_at),
+                    "ends_at": time.fromisoformat(ends_at)}, None)
 
 
 def _customers(actor_id: int) -> dict[str, Customer]:
@@ -284,10 +307,7 @@ def _backdate(ticket: Ticket, job: Job, opened_at: datetime) -> None:
     """Move a just-made ticket and its job back in time, as if the call came in at ``opened_at``."""
     shift = ticket.created_at - opened_at
     ticket.created_at = opened_at
-    if ticket.first_response_due_at is not None:
-        ticket.first_response_due_at -= shift
-    if ticket.due_at is not None:
-        ticket.due_at -= shift
+    sla.start_clock(ticket, opened_at)  # due times in business hours from the backdated opening
     for message in desk.messages_of(ticket):
         message.created_at -= shift
     job.created_at = job.status_changed_at = opened_at + timedelta(minutes=10)

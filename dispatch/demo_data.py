@@ -186,3 +186,40 @@ JOB_TEMPLATES = [
     ("Ventilation inspection", "inspection", 45, ["ventilation"],
      ["Measure airflow per valve", "Clean or replace filters"], None),
 ]
+
+# Desk queues: name, inbound address (local part), assignment mode, team lead, members (staff e-mail local parts)
+# and duty slots (member, weekdays, from, until; company time).
+QUEUES: list[dict[str, Any]] = [
+    {"name": "Service", "address": "service", "mode": "round_robin", "lead": "admin", "members": ["lotte", "ahmed"],
+     "duty": [("lotte", range(5), "08:00", "12:30"), ("ahmed", range(5), "12:30", "17:00")]},
+    {"name": "Complaints", "address": "klachten", "mode": "least_loaded", "lead": "admin",
+     "members": ["lotte", "ahmed", "admin"], "duty": []},
+]
+
+# Knowledge base articles (published; the help centre at /help shows them in the visitor's language).
+ARTICLES: list[dict[str, Any]] = [
+    {"slug": "ketel-druk-te-laag", "language": "nl", "category": "verwarming", "title": "Cv-ketel: de druk is te laag",
+     "summary": "Staat de drukmeter onder 1 bar? Zo vult u de installatie zelf bij.",
+     "body": "Kijk op de drukmeter van uw cv-ketel. Onder 1 bar slaat de ketel af of geeft hij een storing.\n\n"
+             "Sluit de vulslang aan op de vulkraan en de kraan, draai beide langzaam open en vul tot 1,5 à 2 bar.\n\n"
+             "Zakt de druk binnen een week weer? Dan is er ergens een lek: meld het ons, dan komt een monteur."},
+    {"slug": "thermostaat-batterij", "language": "nl", "category": "thermostaat",
+     "title": "Thermostaat reageert niet of scherm is leeg",
+     "summary": "Meestal zijn de batterijen leeg.",
+     "body": "Vervang de batterijen (meestal 2x AA). Het scherm komt daarna binnen een minuut terug.\n\n"
+             "Blijft het scherm leeg, controleer dan of de ketel stroom heeft."},
+    {"slug": "heizung-druck-zu-niedrig", "language": "de", "category": "heizung",
+     "title": "Heizung: Wasserdruck zu niedrig", "summary": "Unter 1 bar? So füllen Sie Wasser nach.",
+     "body": "Prüfen Sie das Manometer am Kessel. Unter 1 bar schaltet die Heizung ab.\n\n"
+             "Füllschlauch am Füllhahn anschließen, langsam öffnen und bis 1,5 bar füllen.\n\n"
+             "Fällt der Druck innerhalb einer Woche wieder, melden Sie sich bitte: dann liegt ein Leck vor."},
+    {"slug": "boiler-pressure-too-low", "language": "en", "category": "heating",
+     "title": "Boiler: the pressure is too low", "summary": "Gauge below 1 bar? Top it up yourself.",
+     "body": "Look at the pressure gauge of your boiler. Below 1 bar it shuts down or shows a fault.\n\n"
+             "Connect the filling loop, open both valves slowly and fill to 1.5 bar.\n\n"
+             "If the pressure drops again within a week there is a leak: contact us and we send a technician."},
+    {"slug": "invoice-explained", "language": "en", "category": "billing", "title": "Your invoice explained",
+     "summary": "Call-out fee, labour and parts, and what warranty covers.",
+     "body": "The invoice lists the call-out fee, the hours worked and the parts used, each with VAT.\n\n"
+             "Work covered by warranty or your service contract is shown at zero."},
+]

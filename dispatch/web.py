@@ -38,7 +38,8 @@ START_PAGE = {
 # gets the same policy with its map tile server added: field/views.py).
 BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing", "reporting", "integrations",
                          "admin", "closure", "scheduling_board", "geo", "team", "job_templates",
-                         "scheduling_routes"})
+                         "scheduling_routes", "intake", "desk_assignment", "sla", "knowledge", "help",
+                         "desk_figures", "desk_mailbox", "portal", "desk_canned", "desk_custom_fields"})
 
 
 def content_security_policy(image_sources: Iterable[str] = ()) -> str:
@@ -68,7 +69,7 @@ def map_page_policy() -> str:
 # The main navigation, in order; who sees a link is read from its page's roles_required.
 NAVIGATION = (
     ("desk.tickets", _l("Tickets"), "desk"),
-    ("desk.new_ticket", _l("New ticket"), "new"),
+    ("intake.new_ticket", _l("New ticket"), "new"),
     ("scheduling_board.board", _l("Board"), "scheduling"),
     ("scheduling.jobs", _l("Jobs"), "scheduling"),
     ("team.technicians", _l("Technicians"), "scheduling"),
@@ -76,6 +77,7 @@ NAVIGATION = (
     ("billing.invoices", _l("Invoices"), "billing"),
     ("billing.credit_note_list", _l("Credit notes"), "billing"),
     ("reporting.hours_page", _l("Reports"), "reporting"),
+    ("knowledge.articles", _l("Knowledge"), "knowledge"),
     ("closure.review_queue", _l("Coverage review"), "closure"),
     ("integrations.endpoints", _l("Webhooks"), "integrations"),
     ("job_templates.templates", _l("Job templates"), "admin"),
@@ -98,9 +100,19 @@ def page_blueprints() -> list[Blueprint]:
     from dispatch.billing.views import bp as billing_bp
     from dispatch.closure.views import bp as closure_bp
     from dispatch.customers.views import bp as customers_bp
+    from dispatch.desk.assignment.views import bp as assignment_bp
+    from dispatch.desk.canned.views import bp as desk_canned_bp
+    from dispatch.desk.custom_fields.views import bp as desk_custom_fields_bp
+    from dispatch.desk.figures.views import bp as desk_figures_bp
+    from dispatch.desk.intake.views import bp as intake_bp
+    from dispatch.desk.mailbox.views import bp as mailbox_bp
+    from dispatch.desk.sla.views import bp as sla_bp
     from dispatch.desk.views import bp as desk_bp
     from dispatch.field.views import bp as field_bp
     from dispatch.integrations.views import bp as integrations_bp
+    from dispatch.knowledge.public import bp as help_bp
+    from dispatch.knowledge.views import bp as knowledge_bp
+    from dispatch.portal.views import bp as portal_bp
     from dispatch.reporting.views import bp as reporting_bp
     from dispatch.scheduling.board.views import bp as board_bp
     from dispatch.scheduling.calendar_feed.views import bp as calendar_feed_bp
@@ -112,7 +124,8 @@ def page_blueprints() -> list[Blueprint]:
 
     return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp, reporting_bp,
             integrations_bp, closure_bp, admin_bp, calendar_feed_bp, board_bp, geo_bp, team_bp, job_templates_bp,
-            routes_bp]
+            routes_bp, intake_bp, assignment_bp, sla_bp, knowledge_bp, help_bp, desk_figures_bp,
+            mailbox_bp, portal_bp, desk_canned_bp, desk_custom_fields_bp]
 
 
 def form_failed(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:

@@ -36,8 +36,15 @@ def blueprints() -> list:
     from dispatch.closure.api import blp as closure_blp
     from dispatch.customers.api import blp as customers_blp
     from dispatch.desk.api import blp as desk_blp
+    from dispatch.desk.assignment.api import blp as assignment_blp
+    from dispatch.desk.canned.api import blp as desk_canned_blp
+    from dispatch.desk.custom_fields.api import blp as desk_custom_fields_blp
+    from dispatch.desk.figures.api import blp as desk_figures_blp
+    from dispatch.desk.mailbox.api import blp as mailbox_blp
+    from dispatch.desk.sla.api import blp as sla_blp
     from dispatch.field.api import blp as field_blp
     from dispatch.integrations.api import blp as webhooks_blp
+    from dispatch.knowledge.api import blp as knowledge_blp
     from dispatch.reporting.api import blp as reporting_blp
     from dispatch.scheduling.api import blp as scheduling_blp
     from dispatch.scheduling.board.api import blp as board_blp
@@ -49,7 +56,8 @@ def blueprints() -> list:
 
     return [auth_blp, customers_blp, desk_blp, scheduling_blp, board_blp, field_blp, closure_blp, billing_blp,
             admin_blp, webhooks_blp, reporting_blp, calendar_feed_blp, team_blp, job_templates_blp, geo_blp,
-            routes_blp]
+            routes_blp, sla_blp, assignment_blp, knowledge_blp, desk_figures_blp,
+            mailbox_blp, desk_canned_blp, desk_custom_fields_blp]
 
 
 def init_app(app: Flask) -> None:

@@ -9,11 +9,12 @@ from dispatch.enums import Role
 from dispatch.web import _nav_items
 
 EXPECTED = {
-    Role.ADMIN: ["desk.tickets", "desk.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
+    Role.ADMIN: ["desk.tickets", "intake.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
                  "customers.customers", "billing.invoices", "billing.credit_note_list", "reporting.hours_page",
-                 "closure.review_queue", "integrations.endpoints", "job_templates.templates", "admin.settings"],
-    Role.AGENT: ["desk.tickets", "desk.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
-                 "customers.customers", "reporting.hours_page", "closure.review_queue"],
+                 "knowledge.articles", "closure.review_queue", "integrations.endpoints", "job_templates.templates",
+                 "admin.settings"],
+    Role.AGENT: ["desk.tickets", "intake.new_ticket", "scheduling_board.board", "scheduling.jobs", "team.technicians",
+                 "customers.customers", "reporting.hours_page", "knowledge.articles", "closure.review_queue"],
     Role.BILLING: ["customers.customers", "billing.invoices", "billing.credit_note_list", "reporting.hours_page"],
     Role.TECHNICIAN: [],
 }
@@ -28,7 +29,7 @@ def test_navigation_per_role(app, make, role):
     assert [endpoint for endpoint, _label, _section in items] == EXPECTED[role]
     labels = {endpoint: label for endpoint, label, _section in items}
     if role == Role.ADMIN:
-        assert (labels["desk.new_ticket"], labels["admin.settings"]) == ("Nieuw ticket", "Instellingen")
+        assert (labels["intake.new_ticket"], labels["admin.settings"]) == ("Nieuw ticket", "Instellingen")
         assert items[1][2] == "new" and items[-1][2] == "admin"
 
 

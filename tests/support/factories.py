@@ -117,8 +117,9 @@ class Factory:
 
     def ticket(self, customer: Customer | None = None, asset: Asset | None = None, **overrides: Any) -> Ticket:
         customer = customer or (asset.customer if asset else self.customer())
+        # No acknowledgement mail unless a test asks (acknowledge=True): tests count the mails they cause.
         data = {"customer_id": customer.id, "subject": "Boiler makes noise", "description": "Rattling since Monday.",
-                "priority": "medium", "asset_id": asset.id if asset else None} | overrides
+                "priority": "medium", "asset_id": asset.id if asset else None, "acknowledge": False} | overrides
         ticket = desk.create_ticket(data)
         db.session.commit()
         return ticket
@@ -137,3 +138,98 @@ class Factory:
         scheduling.schedule(job, technician.id, start, start + timedelta(minutes=job.duration_minutes), None)
         db.session.commit()
         return job
+
+    def queue(self, mode: str = "round_robin", members: list[User] | tuple = (), **overrides: Any) -> Any:
+        """A desk queue assigning by ``mode`` with these members."""
+        from dispatch.desk.assignment.models import Queue, QueueMember
+
+        queue = Queue(name=overrides.pop("name", f"Queue {next(_counter)}"), assignment_mode=mode, **overrides)
+        db.session.add(queue)
+        db.session.flush()
+        db.session.add_all(QueueMember(queue_id=queue.id, user_id=user.id) for user in members)
+        db.session.commit()
+        return queue
+
+    def duty_slot(self, queue: Any, user: User, weekday: int, starts_at: str, ends_at: str) -> Any:
+        """``user`` on duty for ``queue`` on ``weekday`` (0 Monday) from ``starts_at`` to ``ends_at`` (HH:MM)."""
+        from datetime import time
+
+        from dispatch.desk.assignment.models import DutySlot
+
+        slot = DutySlot(queue_id=queue.id, user_id=user.id, weekday=weekday, starts_at=time.fromisoformat(starts_at),
+                        ends_at=time.fromisoformat(ends_at))
+        db.session.add(slot)
+        db.session.commit()
+        return slot
+
+    def absence(self, user: User, starts_at: datetime, ends_at: datetime, reason: str = "leave") -> Any:
+        """An absence of any user (technician or desk agent)."""
+        from dispatch.scheduling.models import Absence
+
+        absence = Absence(technician_id=user.id, starts_at=starts_at, ends_at=ends_at, reason=reason)
+        db.session.add(absence)
+        db.session.commit()
+        return absence
+
+    def article(self, **overrides: Any) -> Any:
+        """A knowledge base article, published unless ``status="draft"``."""
+        from dispatch.knowledge import services as knowledge
+
+        n = next(_counter)
+        data = {"slug": f"article-{n}", "title": f"Boiler pressure too low {n}", "summary": "Top up the pressure.",
+                "body": "Check the gauge.\n\nOpen the filling valve until it shows 1.5 bar.", "language": "en",
+                "category": "heating", "status": "published"} | overrides
+        article = knowledge.save_article(data, None)
+        db.session.commit()
+        return article
+
+    def contact(self, customer: Customer | None = None, **overrides: Any) -> Any:
+        """A contact person (the caller at a company) of ``customer``."""
+        from dispatch.desk.intake.services import add_contact
+
+        customer = customer or self.customer(is_company=True)
+        n = next(_counter)
+        contact = add_contact(customer, {"name": f"Contact {n}", "email": f"contact{n}@example.org",
+                                         "phone": None} | overrides)
+        db.session.commit()
+        return contact
+
+    def intake_custom_field(self, key: str, field_type: str = "text", **overrides: Any) -> Any:
+        """An active admin-defined ticket field."""
+        from dispatch.desk.models import CustomField
+
+        field = CustomField(key=key, label=overrides.pop("label", key.replace("_", " ").title()),
+                            field_type=field_type, choices=overrides.pop("choices", []), **overrides)
+        db.session.add(field)
+        db.session.commit()
+        return field
+
+    def delivery_receipt(self, job: Job, pdf: bytes = b"%PDF-1.4\n% a signed receipt\n%%EOF\n") -> Any:
+        """A stored delivery receipt of ``job`` (the signing itself is the closure capability's test)."""
+        from dispatch.closure.models import DeliveryReceipt
+        from dispatch.storage import storage
+
+        receipt = DeliveryReceipt(job_id=job.id, pdf_key=storage().put(pdf, prefix="receipts", suffix=".pdf"),
+                                  content_hash="0" * 64)
+        db.session.add(receipt)
+        db.session.commit()
+        return receipt
+
+    def canned_response(self, body: str = "Dear {customer_name}, about {reference}: we come {appointment}.",
+                        **overrides: Any) -> Any:
+        """A canned response (any language and queue unless given)."""
+        from dispatch.desk.canned.services import create_response
+
+        response = create_response({"title": overrides.pop("title", f"Answer {next(_counter)}"), "body": body}
+                                   | overrides, None)
+        db.session.commit()
+        return response
+
+    def custom_field(self, key: str, field_type: str = "text", **overrides: Any) -> Any:
+        """A custom ticket field defined through the admin's service."""
+        from dispatch.desk.custom_fields.services import create_field
+
+        field = create_field({"key": key, "label": key.replace("_", " ").title(), "field_type": field_type}
+                             | overrides, None)
+        db.session.commit()
+        return field
