@@ -39,7 +39,8 @@ START_PAGE = {
 BACK_OFFICE = frozenset({"home", "auth", "desk", "customers", "scheduling", "billing", "reporting", "integrations",
                          "admin", "closure", "scheduling_board", "geo", "team", "job_templates",
                          "scheduling_routes", "intake", "desk_assignment", "sla", "knowledge", "help",
-                         "desk_figures", "desk_mailbox", "portal", "desk_canned", "desk_custom_fields"})
+                         "desk_figures", "desk_mailbox", "portal", "desk_canned", "desk_custom_fields",
+                         "desk_statuses"})
 
 
 def content_security_policy(image_sources: Iterable[str] = ()) -> str:
@@ -107,6 +108,7 @@ def page_blueprints() -> list[Blueprint]:
     from dispatch.desk.intake.views import bp as intake_bp
     from dispatch.desk.mailbox.views import bp as mailbox_bp
     from dispatch.desk.sla.views import bp as sla_bp
+    from dispatch.desk.statuses.views import bp as desk_statuses_bp
     from dispatch.desk.views import bp as desk_bp
     from dispatch.field.views import bp as field_bp
     from dispatch.integrations.views import bp as integrations_bp
@@ -125,7 +127,7 @@ def page_blueprints() -> list[Blueprint]:
     return [home, assets, auth_bp, desk_bp, customers_bp, scheduling_bp, field_bp, billing_bp, reporting_bp,
             integrations_bp, closure_bp, admin_bp, calendar_feed_bp, board_bp, geo_bp, team_bp, job_templates_bp,
             routes_bp, intake_bp, assignment_bp, sla_bp, knowledge_bp, help_bp, desk_figures_bp,
-            mailbox_bp, portal_bp, desk_canned_bp, desk_custom_fields_bp]
+            mailbox_bp, portal_bp, desk_canned_bp, desk_custom_fields_bp, desk_statuses_bp]
 
 
 def form_failed(form: FlaskForm, error: DomainError, fields: dict[str, str] | None = None) -> None:

@@ -42,6 +42,7 @@ def blueprints() -> list:
     from dispatch.desk.figures.api import blp as desk_figures_blp
     from dispatch.desk.mailbox.api import blp as mailbox_blp
     from dispatch.desk.sla.api import blp as sla_blp
+    from dispatch.desk.statuses.api import blp as desk_statuses_blp
     from dispatch.field.api import blp as field_blp
     from dispatch.integrations.api import blp as webhooks_blp
     from dispatch.knowledge.api import blp as knowledge_blp
@@ -57,7 +58,7 @@ def blueprints() -> list:
     return [auth_blp, customers_blp, desk_blp, scheduling_blp, board_blp, field_blp, closure_blp, billing_blp,
             admin_blp, webhooks_blp, reporting_blp, calendar_feed_blp, team_blp, job_templates_blp, geo_blp,
             routes_blp, sla_blp, assignment_blp, knowledge_blp, desk_figures_blp,
-            mailbox_blp, desk_canned_blp, desk_custom_fields_blp]
+            mailbox_blp, desk_canned_blp, desk_custom_fields_blp, desk_statuses_blp]
 
 
 def init_app(app: Flask) -> None:

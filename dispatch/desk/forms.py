@@ -3,6 +3,8 @@ statuses and channels."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SearchField, SelectField, StringField, TextAreaField
@@ -11,13 +13,26 @@ from wtforms.validators import DataRequired, Length, Optional
 from dispatch.enums import Channel, Priority, StatusCategory
 from dispatch.forms import blank_to_none, optional_int, optional_text, options
 
+if TYPE_CHECKING:
+    from dispatch.desk.models import TicketStatus
+
 PRIORITY_LABELS = {Priority.NONE: _l("None"), Priority.LOW: _l("Low"), Priority.MEDIUM: _l("Medium"),
                    Priority.HIGH: _l("High"), Priority.URGENT: _l("Urgent")}
 # The built-in statuses' names, translatable; statuses an admin adds show their own name.
 STATUS_LABELS = {"new": _l("New"), "open": _l("Open"), "on_hold": _l("On hold"), "escalated": _l("Escalated"),
                  "resolved": _l("Resolved"), "closed": _l("Closed")}
+# The names the built-ins were seeded with: while a built-in keeps it, readers see its translation instead.
+SEEDED_STATUS_NAMES = {"new": "New", "open": "Open", "on_hold": "On hold", "escalated": "Escalated",
+                       "resolved": "Resolved", "closed": "Closed"}
 CHANNEL_LABELS = {Channel.PHONE: _l("Phone"), Channel.EMAIL: _l("E-mail"), Channel.WEB: _l("Web form"),
                   Channel.CHAT: _l("Chat"), Channel.PORTAL: _l("Portal")}
+
+
+def status_label(status: TicketStatus) -> str:
+    """A status's name for the reader: a built-in's translation, unless an admin renamed it."""
+    if status.key in STATUS_LABELS and status.name == SEEDED_STATUS_NAMES[status.key]:
+        return str(STATUS_LABELS[status.key])
+    return status.name
 
 
 VIEW_LABELS = {"mine": _l("Mine"), "unassigned": _l("Unassigned"), "due_soon": _l("Due soon"),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from dispatch.audit import AuditEvent
 from dispatch.auth.models import User
-from dispatch.desk.forms import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from dispatch.desk.forms import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, status_label
 from dispatch.desk.models import Ticket, TicketMessage, TicketStatus
 from dispatch.extensions import db
 
@@ -93,7 +93,8 @@ def timeline(ticket: Ticket, *, internal: bool = True) -> list[Entry]:
     events = [event for event in ticket_events(ticket) if event.action not in HIDDEN] if internal else []
     user_ids = {message.author_id for message in messages} | {event.actor_id for event in events}
     names = _user_names(user_ids - {None})
-    statuses = {status.key: status.name for status in db.session.scalars(select(TicketStatus))} if events else {}
+    statuses = ({status.key: status_label(status) for status in db.session.scalars(select(TicketStatus))}
+                if events else {})
     entries = [Entry(message.created_at, message=message, author=names.get(message.author_id))
                for message in messages]
     entries += [Entry(event.occurred_at, note=sentence(event, names, statuses)) for event in events]
@@ -106,7 +107,7 @@ def sentence(event: AuditEvent, names: dict[int, str], statuses: dict[str, str])
     values = {**(event.data or {}), "actor": actor or _("Someone"), "action": event.action}
     for key in ("before", "after"):
         if key in values:
-            values[key] = str(STATUS_LABELS.get(values[key], statuses.get(values[key], values[key])))
+            values[key] = str(statuses.get(values[key], STATUS_LABELS.get(values[key], values[key])))
     _describe(values, names)
     template = SENTENCES.get(event.action)
     if template is not None:

@@ -18,7 +18,6 @@ from dispatch.desk.assignment import services as assignment
 from dispatch.desk.canned import services as canned
 from dispatch.desk.custom_fields import services as custom_fields
 from dispatch.desk.forms import (
-    STATUS_LABELS,
     VIEW_LABELS,
     MergeForm,
     NoteForm,
@@ -26,6 +25,7 @@ from dispatch.desk.forms import (
     TicketEditForm,
     TicketFilterForm,
     options,
+    status_label,
 )
 from dispatch.desk.models import Ticket
 from dispatch.desk.panels import panels
@@ -71,7 +71,7 @@ def tickets():  # noqa: ANN201
 
 def _offer_filters(form: TicketFilterForm, queues: list) -> None:
     form.status.choices = options([("", _("Any status"))] + [
-        (status.key, STATUS_LABELS.get(status.key, status.name)) for status in services.statuses()])
+        (status.key, status_label(status)) for status in services.statuses()])
     form.queue_id.choices = options([("", _("Any queue"))] + [(queue.id, queue.name) for queue in queues])
     form.owner_id.choices = options([("", _("Anyone"))] + [
         (agent.id, agent.name) for agent in assignment.desk_users()])
@@ -217,8 +217,7 @@ def _assets(ticket: Ticket) -> list[Asset]:
 
 def _status_form(ticket: Ticket) -> StatusForm:
     form = StatusForm(data={"status": ticket.status.key} if request.method == "GET" else None)
-    form.status.choices = options((status.key, STATUS_LABELS.get(status.key, status.name))
-                                  for status in services.statuses())
+    form.status.choices = options((status.key, status_label(status)) for status in services.statuses())
     return form
 
 
