@@ -24,7 +24,7 @@ def test_a_new_customer_sends_the_form_with_files_and_sees_the_reference(client,
     assert response.status_code == 303
     thanks = client.get(response.headers["Location"])
     reference = reference_in(thanks.get_data(as_text=True))
-    assert "What happens next" in text_of(thanks)
+    assert "So geht es weiter" in text_of(thanks)  # "What happens next", in the German the form was sent in
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     assert (ticket.channel.value, ticket.subject, ticket.category) == ("web", "Boiler shows E10", "heating")
     assert (ticket.email, ticket.phone) == ("anna@example.nl", "06-1234 5678")

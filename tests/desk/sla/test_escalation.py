@@ -44,15 +44,17 @@ def test_warning_then_breach_then_second_level_each_mailed_once(make, mail_serve
     assert escalation.evaluate(local(2026, 11, 30, 10, 30)) == 0  # 150 of 240 minutes used: nothing yet
     assert escalation.evaluate(local(2026, 11, 30, 11, 5)) == 1  # past 75 %: the owner is warned
     assert escalation.evaluate(local(2026, 11, 30, 11, 6)) == 0
-    # Each in the recipient's language: the Dutch owner's dates are written the Dutch way.
-    assert delivered(mail_server) == [(owner.email, f"[{ref}] SLA warning: {ref} is due at 30-11-2026, 12:00")]
+    # Each in the recipient's language: the Dutch owner reads Dutch, with dates written the Dutch way.
+    warning = f"[{ref}] SLA-waarschuwing: deadline van {ref} is 30-11-2026, 12:00"
+    assert delivered(mail_server) == [(owner.email, warning)]
     assert ticket.sla_warned_at == local(2026, 11, 30, 11, 5)
 
     mail_server.clear()
     assert escalation.evaluate(local(2026, 11, 30, 12, 1)) == 1  # overdue: breach, level 1, status escalated
     assert escalation.evaluate(local(2026, 11, 30, 12, 2)) == 0
-    breach = f"[{ref}] SLA breached: {ref}, resolution was due at %s, 12:00"
-    assert delivered(mail_server) == sorted([(owner.email, breach % "30-11-2026"), (lead.email, breach % "30/11/2026")])
+    dutch = f"[{ref}] SLA geschonden: {ref}, deadline voor oplossing was 30-11-2026, 12:00"
+    english = f"[{ref}] SLA breached: {ref}, resolution was due at 30/11/2026, 12:00"
+    assert delivered(mail_server) == sorted([(owner.email, dutch), (lead.email, english)])
     assert (ticket.escalation_level, ticket.status.key) == (1, "escalated")
     assert ticket.resolution_breached_at == local(2026, 11, 30, 12, 1)
 
