@@ -29,6 +29,8 @@ TaskFunction = Callable[..., None]
 Result = TypeVar("Result")
 _REGISTRY: dict[str, TaskFunction] = {}
 _PENDING_KEY = "dispatch.tasks.pending"
+# Per open SAVEPOINT: how many tasks were pending when it began (its rollback forgets the ones after).
+_SAVEPOINTS_KEY = "dispatch.tasks.savepoints"
 # Seconds from a failed attempt to the next; after the last, every hour. A task that used up
 # TASK_MAX_ATTEMPTS is marked failed (for the logs and an admin) but is still retried hourly: an SMTP
 # server down for a day must not lose the mail waiting in the outbox.
@@ -214,6 +216,7 @@ def _worker_app() -> Flask:
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the tasks wait for the real commit (SQLAlchemy fires this for both)
+    session.info.pop(_SAVEPOINTS_KEY, None)
     pending = session.info.pop(_PENDING_KEY, None)
     if pending and has_app_context():
         dispatch(pending)
@@ -221,8 +224,18 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.nested:
-        return  # only a SAVEPOINT rolled back: the tasks recorded before it still stand
+        # Only a SAVEPOINT rolled back: the tasks recorded before it still stand, those recorded in it are gone.
+        mark = session.info.get(_SAVEPOINTS_KEY, {}).get(previous_transaction)
+        if mark is not None:
+            del session.info.get(_PENDING_KEY, [])[mark:]
+        return
+    session.info.pop(_SAVEPOINTS_KEY, None)
     session.info.pop(_PENDING_KEY, None)
+
+
+def _savepoint_began(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINTS_KEY, {})[transaction] = len(session.info.get(_PENDING_KEY, []))
 
 
 # Modules whose functions are registered as tasks with @task; imported when the app is made.
@@ -236,6 +249,7 @@ def init_app(app: Flask) -> None:
 
     for module in TASK_MODULES:
         importlib.import_module(module)
-    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
+    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback),
+                           ("after_transaction_create", _savepoint_began)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

@@ -81,6 +81,21 @@ def test_a_rolled_back_task_never_runs(app, mail_server):
     assert [task.name for task in db.session.scalars(select(BackgroundTask))] == ["mail.deliver"]
 
 
+def test_a_task_recorded_inside_a_rolled_back_savepoint_is_forgotten_with_it(app, mail_server, caplog):
+    queue_mail("e@customer.example", "Kept", "Body")
+    try:
+        with db.session.begin_nested():  # as filing an inbound mail does
+            queue_mail("f@customer.example", "Rolled back", "Body")
+            raise RuntimeError("the savepoint is rolled back")
+    except RuntimeError:
+        pass
+    db.session.commit()
+    wait_for_tasks()
+
+    assert [message["Subject"] for message in mail_server.wait_for(1)] == ["Kept"]
+    assert not [record for record in caplog.records if "does not exist" in record.getMessage()]
+
+
 def test_a_savepoint_neither_sends_nor_drops_the_tasks_recorded_before_it(app, mail_server):
     queue_mail("d@customer.example", "Before the savepoint", "Body")
     with db.session.begin_nested():  # as numbering does for the first number of a year
