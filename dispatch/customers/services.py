@@ -8,12 +8,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from dispatch import audit
 from dispatch.auth.models import User
-from dispatch.customers.models import Asset, Contract, Customer, Site
+from dispatch.customers.models import Asset, Contact, Contract, Customer, Site
 from dispatch.dbtypes import utcnow
 from dispatch.enums import GeocodeStatus, Role
 from dispatch.errors import Invalid, get_or_not_found
@@ -24,9 +24,16 @@ COVERABLE = ("labour", "parts", "callout")
 RECENT = 20  # tickets, jobs and invoices on a customer's overview
 
 
-def create_customer(data: dict[str, Any], actor_id: int | None = None) -> Customer:
-    """Add a customer with its billing address, which also becomes its first service site."""
-    address = data["address"]
+NO_ADDRESS = {"street": "", "postal_code": "", "city": "", "country": ""}
+
+
+def create_customer(data: dict[str, Any], actor_id: int | None = None, **audit_data: Any) -> Customer:
+    """Add a customer with its billing address, which also becomes its first service site.
+
+    Without ``address`` (a customer known only from an e-mail) the address stays empty and there is no site
+    until an agent asks for it. ``audit_data`` adds facts to the audit event, such as where the customer came from.
+    """
+    address = data.get("address") or NO_ADDRESS
     customer = Customer(
         name=data["name"].strip(),
         is_company=data.get("is_company", bool(data.get("vat_number"))),
@@ -41,8 +48,9 @@ def create_customer(data: dict[str, Any], actor_id: int | None = None) -> Custom
     )
     db.session.add(customer)
     db.session.flush()
-    add_site(customer, address, latitude=data.get("latitude"), longitude=data.get("longitude"))
-    audit.record("customer.created", customer, actor_id)
+    if data.get("address"):
+        add_site(customer, address, latitude=data.get("latitude"), longitude=data.get("longitude"))
+    audit.record("customer.created", customer, actor_id, **audit_data)
     return customer
 
 
@@ -78,6 +86,23 @@ def search_customers(text: str | None) -> Select:
 def find_customers(text: str | None, limit: int, offset: int = 0) -> list[Customer]:
     """A page of the customers matching ``text``."""
     return list(db.session.scalars(search_customers(text).offset(offset).limit(limit)))
+
+
+def customer_by_email(email: str) -> tuple[Customer | None, Contact | None]:
+    """The customer with this e-mail address, else the contact person with it and their customer; any letter case.
+
+    Oldest first when several share it. The exact spellings are looked up on the e-mail indexes first; only
+    addresses stored in another case need the slower scan under lower() (there is no index on lower(email)).
+    """
+    for rows in (Customer, Contact):
+        found = db.session.scalar(select(rows).where(rows.email.in_({email, email.lower()})).order_by(rows.id).limit(1))
+        found = found or db.session.scalar(select(rows).where(func.lower(rows.email) == email.lower())
+                                           .order_by(rows.id).limit(1))
+        if isinstance(found, Contact):
+            return found.customer, found
+        if found is not None:
+            return found, None
+    return None, None
 
 
 def find_customer(customer_id: int | None) -> Customer | None:

@@ -273,13 +273,8 @@ def _header(message: Message, name: str) -> str:
     """A header's decoded value, or "" when it is missing or unreadable."""
     try:
         value = message.get(name)
-    except Exception:  # noqa: BLE001 - the policy's header parser can fail on garbage
-        return ""
-    if value is None:
-        return ""
-    try:
-        return str(value)
-    except Exception:  # noqa: BLE001
+        return "" if value is None else str(value)
+    except Exception:  # noqa: BLE001 - the policy's header parser can fail on garbage, reading or printing it
         return ""
 
 

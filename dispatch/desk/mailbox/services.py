@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dispatch import audit, tasks
+from dispatch.customers import services as customers
 from dispatch.customers.models import Contact, Customer
 from dispatch.dbtypes import utcnow
 from dispatch.desk import services as desk
@@ -160,16 +161,13 @@ def _customer_for(mail: parsing.ParsedMail) -> tuple[Customer, Contact | None, b
     A new customer has only a name and an address to write to: the model requires a street address, and
     nothing in a mail gives one, so street, postal code, city and country stay empty until an agent asks.
     """
-    customer, contact = threads.customer_by_address(mail.from_address)
+    customer, contact = customers.customer_by_email(mail.from_address)
     if customer is not None:
         return customer, contact, False
     name = mail.from_name or mail.from_address.split("@", 1)[0]
     language = mail.language if mail.language in current_app.config["LANGUAGES"] else _language_of(mail.from_address)
-    customer = Customer(name=name[:200], email=mail.from_address, language=language, street="", postal_code="",
-                        city="", country="")
-    db.session.add(customer)
-    db.session.flush()
-    audit.record("customer.created", customer, None, source="email", address_known=False)
+    customer = customers.create_customer({"name": name[:200], "email": mail.from_address, "language": language},
+                                         source="email", address_known=False)
     return customer, None, True
 
 

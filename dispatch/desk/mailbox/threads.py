@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from dispatch.customers.models import Contact, Customer
+from dispatch.customers.models import Contact
 from dispatch.desk.mailbox.parsing import ParsedMail
 from dispatch.desk.models import Ticket, TicketMessage
 from dispatch.extensions import db
@@ -63,23 +63,6 @@ def sender_may_write(ticket: Ticket, address: str | None) -> bool:
         return True
     return db.session.scalar(select(func.count()).select_from(Contact).where(
         Contact.customer_id == ticket.customer_id, func.lower(Contact.email) == address)) > 0
-
-
-def customer_by_address(address: str) -> tuple[Customer | None, Contact | None]:
-    """The customer writing from ``address`` (directly or as a contact), oldest first when several share it.
-
-    The lower-case address is looked up on the e-mail indexes first; only addresses stored in another case
-    need the slower comparison under lower() (there is no index on lower(email)).
-    """
-    address = address.lower()
-    for matches in (lambda column: column == address, lambda column: func.lower(column) == address):
-        customer = db.session.scalar(select(Customer).where(matches(Customer.email)).order_by(Customer.id).limit(1))
-        if customer is not None:
-            return customer, None
-        contact = db.session.scalar(select(Contact).where(matches(Contact.email)).order_by(Contact.id).limit(1))
-        if contact is not None:
-            return contact.customer, contact
-    return None, None
 
 
 def _ticket_by_message_ids(message_ids: list[str]) -> Ticket | None:

@@ -126,3 +126,11 @@ def test_reply_bad_input_names_the_field(api, make):
 def test_anonymous_replies_are_401(api, make):
     ticket = make.ticket()
     assert api.post(f"tickets/{ticket.id}/replies", {"body": "Hello"}).status_code == 401
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_user_of_any_role_may_hand_over_mail(client, api, make, inbound_token, role):
+    user_token = api.as_user(make.user(role)).token  # only the mail service's own token is accepted
+    response = post_mail(client, eml("outlook_new_request.eml"), token=user_token)
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert inbound_count() == 0

@@ -8,7 +8,8 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
-from dispatch.customers.models import Contact, Customer
+from dispatch import audit
+from dispatch.customers.models import Contact, Customer, Site
 from dispatch.desk import services as desk
 from dispatch.desk.assignment.models import Queue
 from dispatch.desk.mailbox import outbound, services
@@ -272,3 +273,21 @@ def test_mail_from_a_contact_opens_the_ticket_for_their_customer(jan):
     ticket = db.session.get(Ticket, receive(message.as_bytes()).ticket_id)
     assert ticket.customer_id == jan.id and ticket.contact.email == "Jan.Bakker@icloud.com"
     assert db.session.scalar(select(func.count()).select_from(TicketMessage)) == 1
+
+
+def test_a_customer_whose_address_is_stored_in_another_case_is_found(make):
+    piet = make.customer(name="Piet Smit", email="Piet.Smit@Example.nl")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "piet.smit@example.nl", "service@example.com", "Tap"
+    message.set_content("The kitchen tap drips.")
+    ticket = db.session.get(Ticket, receive(message.as_bytes()).ticket_id)
+    assert ticket.customer_id == piet.id and ticket.contact_id is None
+    assert count(Customer) == 1
+
+
+def test_a_customer_made_from_a_mail_has_no_service_site_until_an_agent_asks_where(make):
+    inbound = receive(eml("outlook_new_request.eml"))
+    customer = db.session.get(Ticket, inbound.ticket_id).customer
+    assert customer.sites == [] and count(Site) == 0
+    [created] = [event for event in audit.events_for(customer) if event.action == "customer.created"]
+    assert created.actor_id is None and created.data == {"source": "email", "address_known": False}

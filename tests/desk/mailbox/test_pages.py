@@ -11,6 +11,7 @@ from dispatch.desk.models import TicketMessage
 from dispatch.enums import InboundStatus, MessageKind, Role
 from dispatch.extensions import db
 from tests.desk.mailbox.support import eml, receive
+from tests.support.csrf import csrf_token_from
 from tests.support.tasks import wait_for_tasks
 
 
@@ -106,3 +107,31 @@ def test_process_again_files_an_auto_reply_that_was_a_person_after_all(client, p
     assert mail_server.wait_for(1, timeout=0.5) == []
     settled = client.post(f"/desk/mailbox/{inbound.id}/process", data={"csrf_token": token})
     assert settled.status_code == 409  # a filed mail is not filed twice
+
+
+def test_anonymous_callers_are_sent_to_sign_in_and_change_nothing(client, make):
+    ticket = make.ticket()
+    inbound = receive(eml("bounce.eml"))
+    token = csrf_token_from(client.get("/login"))
+    for response in (client.get(f"/desk/mailbox/{inbound.id}/raw"),
+                     client.post(f"/desk/mailbox/{inbound.id}/process", data={"csrf_token": token}),
+                     client.post(f"/tickets/{ticket.id}/reply", data={"csrf_token": token, "body": "Hi"})):
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    db.session.expire_all()
+    assert db.session.get(InboundMail, inbound.id).status == InboundStatus.IGNORED and replies() == 0
+
+
+def test_unfiled_mail_bad_input_is_answered_not_a_500(client, pages, make):
+    bounce = receive(eml("bounce.eml"))
+    pages.login_as(Role.AGENT)
+    unknown_status = client.get("/desk/mailbox?status=processed")  # not a choice of the page: all unfiled mail
+    assert unknown_status.status_code == 200 and "Delivery report (bounce)" in unknown_status.get_data(as_text=True)
+    assert client.get("/desk/mailbox?cursor=not-a-cursor").status_code == 422
+    token = pages.token("/desk/mailbox")
+    assert client.post("/desk/mailbox/999999/process", data={"csrf_token": token}).status_code == 404
+    expired = client.post(f"/desk/mailbox/{bounce.id}/process", data={"csrf_token": "stale"})
+    assert expired.status_code == 400  # CSRFProtect refuses every stale form before the view
+    assert client.post("/tickets/999999/reply", data={"csrf_token": token, "body": "Hi"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(InboundMail, bounce.id).status == InboundStatus.IGNORED
+    assert audit.events_for(bounce) == [] and replies() == 0
