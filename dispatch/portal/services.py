@@ -13,14 +13,16 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dispatch.billing.models import Invoice
 from dispatch.billing.services import invoice_pdf
 from dispatch.closure.models import DeliveryReceipt
+from dispatch.customers import services as customers
 from dispatch.customers.models import Asset, Contact, Customer
 from dispatch.desk import services as desk
+from dispatch.desk.intake.services import add_contact
 from dispatch.desk.models import Ticket, TicketAttachment, TicketMessage
 from dispatch.enums import Channel, InvoiceStatus, MessageKind
 from dispatch.errors import NotFound
@@ -179,7 +181,7 @@ def submit_web_form(data: dict[str, Any], uploads: list[Upload], language: str) 
     description, category, product, serial_number.
     """
     email = data["email"].strip()
-    customer, contact = _sender(email)
+    customer, contact = customers.customer_by_email(email)
     if customer is None:
         customer, contact = _new_customer(data, email, language)
     asset_id = None
@@ -197,27 +199,10 @@ def submit_web_form(data: dict[str, Any], uploads: list[Upload], language: str) 
     return ticket
 
 
-def _sender(email: str) -> tuple[Customer | None, Contact | None]:
-    """The customer (or contact person and their customer) with this e-mail address, in any letter case."""
-    for column, rows in ((Customer.email, Customer), (Contact.email, Contact)):
-        # The indexed exact spellings first; a case-blind scan only for addresses stored in mixed case.
-        found = db.session.scalar(select(rows).where(column.in_({email, email.lower()})).order_by(rows.id).limit(1))
-        found = found or db.session.scalar(select(rows).where(func.lower(column) == email.lower())
-                                           .order_by(rows.id).limit(1))
-        if isinstance(found, Customer):
-            return found, None
-        if isinstance(found, Contact):
-            return found.customer, found
-    return None, None
-
-
 def _new_customer(data: dict[str, Any], email: str, language: str) -> tuple[Customer, Contact | None]:
-    from dispatch.customers.services import create_customer
-    from dispatch.desk.intake.services import add_contact
-
     company = (data.get("company") or "").strip()
     street = " ".join(part for part in (data.get("street"), data.get("house_number")) if part)
-    customer = create_customer({
+    customer = customers.create_customer({
         "name": company or data["name"], "is_company": bool(company), "email": email, "phone": data.get("phone"),
         "language": language, "address": {"street": street, "postal_code": data["postal_code"],
                                           "city": data["city"], "country": data["country"]}}, None)

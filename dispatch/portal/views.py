@@ -19,24 +19,25 @@ from dispatch.errors import DomainError, NotFound
 from dispatch.extensions import limiter
 from dispatch.portal import services, spam
 from dispatch.portal.forms import HONEYPOT, FollowForm, MessageForm, WebTicketForm
-from dispatch.portal.uploads import FIELD, MAX_REQUEST_BYTES, read_uploads
+from dispatch.portal.uploads import FIELD, MAX_FILE_BYTES, MAX_FILES, MAX_REQUEST_BYTES, read_uploads
 
 bp = Blueprint("portal", __name__, url_prefix="/support")
 
 SCOPE = "portal"
 THANKS = "portal_thanks"
 PDF = "application/pdf"
+UPLOAD_ENDPOINTS = frozenset({"portal.web_form", "portal.add_message"})  # the posts that carry files
 
 
 @bp.record_once
 def _allow_large_uploads(state: Any) -> None:
     # CSRF protection reads the form in the app's first before-request hook; the portal's larger limit (five
-    # files of 20 MB) must be set before that, for portal posts only.
+    # files of 20 MB) must be set before that, for the portal's posts with files only.
     state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
 
 
 def _upload_limit() -> None:
-    if request.blueprint == "portal" and request.method == "POST":
+    if request.endpoint in UPLOAD_ENDPOINTS and request.method == "POST":
         request.max_content_length = MAX_REQUEST_BYTES
 
 
@@ -51,7 +52,8 @@ def _login_limit() -> str:
 @bp.context_processor
 def _portal_context() -> dict[str, Any]:
     language = get_locale().language if get_locale() else "en"
-    return {"lang": language, "here": _here}
+    # The upload limits, for the browser's check before sending (the server checks again).
+    return {"lang": language, "here": _here, "max_files": MAX_FILES, "max_file_bytes": MAX_FILE_BYTES}
 
 
 def _here(endpoint: str, **values: Any) -> str:

@@ -201,3 +201,14 @@ def test_the_ticket_page_costs_the_same_queries_for_one_and_six_messages_visits_
             assert client.get("/support/ticket").status_code == 200
         counts[number] = len(statements)
     assert counts[1] == counts[6], counts
+
+
+def test_only_the_posts_with_files_take_more_than_the_app_wide_limit(client):
+    """Finding a ticket or leaving carries no files: a body above the back office's 25 MB is refused there."""
+    for path in ("/support/follow", "/support/leave"):
+        response = client.post(path, data=b"--x--", content_type="multipart/form-data; boundary=x",
+                               environ_overrides={"CONTENT_LENGTH": str(30 * 1024 * 1024)})
+        assert response.status_code == 413, path
+    response = client.post("/support/ticket/messages", data=b"--x--", content_type="multipart/form-data; boundary=x",
+                           environ_overrides={"CONTENT_LENGTH": str(30 * 1024 * 1024)})
+    assert response.status_code == 400  # within the portal's limit: read, then refused for its missing CSRF token

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from dispatch.desk.models import TicketMessage
+from dispatch.enums import Role
 from tests.support.csrf import csrf_token_from
+from tests.support.queries import count
 from tests.support.routes import concrete
 
 ODD = {"reference": "x" * 5000, "email": "\x00@\u202e.nl", "body": "y" * 30000, "name": ["a", "b"],
@@ -36,3 +39,22 @@ def test_no_route_fails_on_odd_input_nor_opens_a_ticket(app, client, make, follo
             if response.status_code >= 500 or ticket.reference.encode() in response.data:
                 wrong[(method, rule.rule, len(data))] = response.status_code
     assert wrong == {}
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_staff_sign_in_opens_the_public_pages_but_no_customers_ticket(client, auth, make, role):
+    """The portal is the same for everyone: a back-office role reaches no ticket without the customer's scope."""
+    ticket = make.ticket()
+    if role is not None:
+        assert auth.login(make.user(role).email).status_code == 302
+    for path in ("/support", "/support/follow", "/support/thanks"):
+        assert client.get(path).status_code == 200, path
+    token = csrf_token_from(client.get("/support/follow"))
+    before = count(TicketMessage)
+    for method, path in (("GET", "/support/ticket"), ("GET", "/support/ticket/files/1"),
+                         ("GET", "/support/ticket/receipts/1.pdf"), ("GET", "/support/ticket/invoices/1.pdf"),
+                         ("POST", "/support/ticket/messages")):
+        response = client.open(path, method=method, data={"csrf_token": token, "body": "Hello"})
+        assert response.status_code == 404, (method, path)
+        assert ticket.reference.encode() not in response.data
+    assert count(TicketMessage) == before

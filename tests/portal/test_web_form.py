@@ -53,6 +53,16 @@ def test_a_known_customer_is_found_by_email_and_their_asset_by_serial(web_form, 
     assert "Remeha Tzerra, serial SN-4711" in ticket.description
 
 
+
+def test_a_known_contact_person_writes_for_their_company(web_form, make):
+    company = make.customer(name="Bakker Installaties BV", is_company=True, email="info@bakker.example")
+    contact = make.contact(company, name="Piet Bakker", email="Piet@Bakker.example")
+    before = (count(Customer), count(Contact))
+    assert web_form.send(email="piet@bakker.example", name="Piet Bakker").status_code == 303
+    ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))
+    assert (ticket.customer_id, ticket.contact_id) == (company.id, contact.id)
+    assert (count(Customer), count(Contact)) == before
+
 def test_a_company_is_created_with_the_writer_as_contact_person(web_form):
     assert web_form.send(company="Bakker Installaties BV", name="Piet Bakker").status_code == 303
     ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))

@@ -14,6 +14,7 @@ from dispatch.customers.forms import AssetFields
 from dispatch.customers.models import Asset
 from dispatch.customers.views import SEARCH_LIMIT
 from dispatch.desk.assignment.services import active_queues
+from dispatch.desk.custom_fields.services import PREFIX as CUSTOM_ERROR
 from dispatch.desk.custom_fields.services import fields as custom_fields
 from dispatch.desk.intake import services
 from dispatch.desk.intake.forms import CUSTOM_PREFIX, NewTicketForm
@@ -29,7 +30,6 @@ DESK = (Role.AGENT, Role.ADMIN)
 # The asset service's field errors belong to the intake form's asset part; the ticket's map as named.
 INTAKE_FIELDS = {name: f"asset.{name}" for name in AssetFields.REQUIRED + (
     "parts_warranty_until", "labour_warranty_until", "warranty_months")}
-CUSTOM_ERROR = "custom_fields."
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])

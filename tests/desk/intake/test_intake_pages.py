@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dispatch.customers.models import Asset, Customer
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
+from tests.support.csrf import csrf_token_from
 from tests.support.queries import count
 from tests.views.helpers import text_of
 
@@ -186,3 +187,44 @@ def test_bad_custom_values_and_unknown_callers_are_422_and_change_nothing(pages,
     ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))
     assert (ticket.customer_id, ticket.contact_id) == (other_company_contact.customer_id, other_company_contact.id)
     assert count(Customer) == before[1] and count(Ticket) == before[0] + 1
+
+
+INTAKE_PAGES = ("/tickets/new", "/tickets/new/customers?q=Jansen", "/tickets/new/assets?customer_id={customer}")
+
+
+@pytest.mark.parametrize("role", ["technician", "billing"])
+def test_technicians_and_billing_get_403_from_intake_and_log_nothing(pages, client, make, role):
+    customer = make.customer(name="Jansen Installatie")
+    make.asset(customer, serial_number="SN-HIDDEN-1")
+    pages.login_as(role)
+    for path in INTAKE_PAGES:
+        response = client.get(path.format(customer=customer.id))
+        assert response.status_code == 403, path
+        assert b"Jansen Installatie" not in response.data and b"SN-HIDDEN-1" not in response.data
+    before = (count(Ticket), count(Customer))
+    response = client.post("/tickets/new", data=NEW_CUSTOMER | {"csrf_token": pages.token("/tickets/new")})
+    assert response.status_code == 403
+    assert (count(Ticket), count(Customer)) == before
+
+
+def test_anonymous_is_sent_to_sign_in_from_intake_and_logs_nothing(client, make):
+    customer = make.customer(name="Jansen Installatie")
+    for path in INTAKE_PAGES:
+        response = client.get(path.format(customer=customer.id))
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), path
+    before = (count(Ticket), count(Customer))
+    response = client.post("/tickets/new", data=NEW_CUSTOMER | {"csrf_token": csrf_token_from(client.get("/login"))})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert (count(Ticket), count(Customer)) == before
+
+
+def test_fragments_take_odd_input_without_failing(pages, client, make):
+    pages.login_as("agent")
+    customer = make.customer(name="Jansen Installatie")
+    for path in ("/tickets/new/customers?q=" + "%" * 300, "/tickets/new/customers?q=%00%E2%80%AE",
+                 "/tickets/new/assets?customer_id=abc", "/tickets/new/assets?caller=contact:abc",
+                 "/tickets/new/assets?caller=customer:999999", f"/tickets/new?customer_id={customer.id}x"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assets = client.get("/tickets/new/assets?customer_id=999999").get_data(as_text=True)
+    assert 'name="asset_id"' in assets and "SN-" not in assets  # nobody's assets: only "no asset"
