@@ -326,3 +326,34 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, app):
                  f"/admin/ticket-statuses/{status.id}/delete"):
         assert client.post(path, data={"direction": "up"}).status_code in (302, 400)
     assert count(TicketStatus) == 7
+
+
+def test_a_bad_edit_on_the_page_names_the_field_and_changes_nothing(pages, client, make):
+    status = custom(category="open")
+    desk.change_status(make.ticket(), "awaiting_parts", None)
+    db.session.commit()
+    pages.login_as("admin")
+    token = pages.token(f"/admin/ticket-statuses/{status.id}")
+    before = snapshot()
+    blank = client.post(f"/admin/ticket-statuses/{status.id}", data={
+        "csrf_token": token, "name": "  ", "category": "open"})
+    assert blank.status_code == 422 and 'id="name-error"' in blank.get_data(as_text=True)
+    used = client.post(f"/admin/ticket-statuses/{status.id}", data={
+        "csrf_token": token, "name": "Awaiting parts", "category": "paused"})
+    assert used.status_code == 422 and "Tickets are in this status." in text_of(used)
+    assert 'id="category-error"' in used.get_data(as_text=True)
+    unknown = client.post(f"/admin/ticket-statuses/{status.id}", data={
+        "csrf_token": token, "name": "Parts", "category": "waiting"})
+    assert unknown.status_code == 422 and 'id="category-error"' in unknown.get_data(as_text=True)
+    assert client.post("/admin/ticket-statuses/999999", data={"csrf_token": token, "name": "X"}).status_code == 404
+    assert snapshot() == before and actions() == ["ticket_status.created"]
+
+
+def test_a_renamed_builtin_shows_its_name_in_the_badge_and_the_buttons(pages, client):
+    custom()
+    services.update_status(desk.status_by_key("on_hold"), {"name": "Waiting for customer"}, None)
+    db.session.commit()
+    pages.login_as("admin")
+    listed = text_of(client.get("/admin/ticket-statuses?lang=nl"))
+    assert "Waiting for customer" in listed and "Nieuw" in listed and "Awaiting parts" in listed
+    assert "Omhoog verplaatsen Waiting for customer" in listed and "Omlaag verplaatsen Nieuw" in listed

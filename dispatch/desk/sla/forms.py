@@ -13,7 +13,7 @@ from dispatch.desk.sla.public_holidays import COUNTRIES
 from dispatch.desk.sla.settings import FIRST_YEAR, LAST_YEAR, MAX_MINUTES, PRIORITY_ORDER
 from dispatch.forms import optional_text, options
 from dispatch.scheduling.availability import WEEKDAYS
-from dispatch.scheduling.team.forms import DAY_LABELS, PERIOD, TechnicianForm, _clock, _parts
+from dispatch.scheduling.team.forms import TechnicianForm, mark_bad_periods, week_periods
 
 PRIORITY_LABELS = {"urgent": _l("Urgent"), "high": _l("High"), "medium": _l("Medium"), "low": _l("Low"),
                    "none": _l("No priority")}
@@ -63,20 +63,11 @@ class BusinessHoursForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        for day in WEEKDAYS:
-            field = self[f"hours_{day}"]
-            if any(PERIOD.match(part) is None for part in _parts(field.data)):
-                field.errors = [*field.errors, _l("Write periods like 08:00-12:00, 13:00-17:00.")]
-                valid = False
-        return valid
+        return mark_bad_periods(self) and valid
 
     def service_data(self) -> dict[str, list[list[str]]]:
         """The week as ``settings.set_week`` takes it."""
-        week = {}
-        for day in WEEKDAYS:
-            periods = [PERIOD.match(part) for part in _parts(self[f"hours_{day}"].data)]
-            week[day] = [[_clock(m.group(1)), _clock(m.group(2))] for m in periods if m]
-        return week
+        return week_periods(self)
 
     @staticmethod
     def field_names() -> dict[str, str]:
@@ -92,5 +83,3 @@ class PublicHolidaysForm(FlaskForm):
     country = SelectField(_l("Country"), choices=options((c, COUNTRY_LABELS[c]) for c in COUNTRIES))
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
 
-
-DAYS = DAY_LABELS

@@ -10,17 +10,11 @@ from flask_wtf import FlaskForm
 from dispatch.auth.access import roles_required
 from dispatch.dbtypes import utcnow
 from dispatch.desk.sla import settings
-from dispatch.desk.sla.forms import (
-    DAYS,
-    PRIORITY_LABELS,
-    BusinessHoursForm,
-    HolidayForm,
-    PolicyForm,
-    PublicHolidaysForm,
-)
+from dispatch.desk.sla.forms import PRIORITY_LABELS, BusinessHoursForm, HolidayForm, PolicyForm, PublicHolidaysForm
 from dispatch.desk.sla.models import SlaPolicy
 from dispatch.enums import Role
 from dispatch.errors import DomainError
+from dispatch.scheduling.team.forms import DAY_LABELS
 from dispatch.web import form_failed
 
 bp = Blueprint("sla", __name__, url_prefix="/admin/sla")
@@ -83,10 +77,10 @@ def business_hours():  # noqa: ANN201
             else:
                 flash(_("Business hours saved."), "success")
                 return redirect(url_for("sla.business_hours"), 303)
-        return render_template("desk/sla/hours.html", form=form, days=DAYS), 422
+        return render_template("desk/sla/hours.html", form=form, days=DAY_LABELS), 422
     form = BusinessHoursForm(formdata=None)
     form.fill(settings.week())
-    return render_template("desk/sla/hours.html", form=form, days=DAYS)
+    return render_template("desk/sla/hours.html", form=form, days=DAY_LABELS)
 
 
 @bp.get("/holidays")

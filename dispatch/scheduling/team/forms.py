@@ -54,30 +54,41 @@ class TechnicianForm(FlaskForm):
                     self[f"home_{name}"].errors = [*self[f"home_{name}"].errors,
                                                    _l("Give the whole address, or none.")]
             valid = False
-        for day in WEEKDAYS:
-            field = self[f"hours_{day}"]
-            if any(PERIOD.match(part) is None for part in _parts(field.data)):
-                field.errors = [*field.errors, _l("Write periods like 08:00-12:00, 13:00-17:00.")]
-                valid = False
-        return valid
+        return mark_bad_periods(self) and valid
 
     def service_data(self) -> dict[str, Any]:
         """The profile as ``team.services.update_technician`` takes it."""
         home = None
         if self.home_street.data:
             home = {name: self[f"home_{name}"].data for name in HOME_FIELDS}
-        hours = {}
-        for day in WEEKDAYS:
-            periods = [PERIOD.match(part) for part in _parts(self[f"hours_{day}"].data)]
-            hours[day] = [[_clock(m.group(1)), _clock(m.group(2))] for m in periods if m]
         skills = [part for part in (self.skills.data or "").split(",") if part.strip()]
-        return {"skills": skills, "home": home, "working_hours": hours}
+        return {"skills": skills, "home": home, "working_hours": week_periods(self)}
 
     @staticmethod
     def field_names() -> dict[str, str]:
         """Service error keys to the form's fields."""
         return {f"working_hours.{day}": f"hours_{day}" for day in WEEKDAYS} | {
             f"home.{name}": f"home_{name}" for name in HOME_FIELDS}
+
+
+def mark_bad_periods(form: FlaskForm) -> bool:
+    """Mark each ``hours_<day>`` line that is not periods like 08:00-12:00; whether all of them are."""
+    valid = True
+    for day in WEEKDAYS:
+        field = form[f"hours_{day}"]
+        if any(PERIOD.match(part) is None for part in _parts(field.data)):
+            field.errors = [*field.errors, _l("Write periods like 08:00-12:00, 13:00-17:00.")]
+            valid = False
+    return valid
+
+
+def week_periods(form: FlaskForm) -> dict[str, list[list[str]]]:
+    """The ``hours_<day>`` lines as periods per weekday: {"mon": [["08:00", "12:00"], ...], ...}."""
+    week = {}
+    for day in WEEKDAYS:
+        periods = [PERIOD.match(part) for part in _parts(form[f"hours_{day}"].data)]
+        week[day] = [[_clock(m.group(1)), _clock(m.group(2))] for m in periods if m]
+    return week
 
 
 def _parts(text: str | None) -> list[str]:

@@ -137,3 +137,17 @@ def test_who_may_read_and_change(api, make, role):
         assert [w.status_code for w in writes] == [201, 200, 200, 201, 201, 404]
     else:
         assert [w.status_code for w in writes] == [refused] * 6
+
+
+def test_anonymous_callers_are_refused_and_nothing_changes(api, make):
+    policy_id = api.as_user(make.user(Role.ADMIN)).get("sla-policies").json[0]["id"]
+    before = (count(SlaPolicy), count(BusinessHours), count(Holiday))
+    responses = [api.get("sla-policies"), api.get(f"sla-policies/{policy_id}"), api.get("business-hours"),
+                 api.get("holidays"), api.post("sla-policies", GOLD),
+                 api.patch(f"sla-policies/{policy_id}", {"name": "Renamed"}),
+                 api.put("business-hours", json=OFFICE_WEEK | {"sat": [["09:00", "12:00"]]}),
+                 api.post("holidays", {"day": "2027-01-02", "name": "Bridge day"}),
+                 api.post("holidays/public", {"country": "BE", "year": 2027}), api.delete("holidays/1")]
+    assert [r.status_code for r in responses] == [401] * 10
+    assert (count(SlaPolicy), count(BusinessHours), count(Holiday)) == before
+    assert count(SlaPolicy, SlaPolicy.name == "Renamed") == 0

@@ -117,3 +117,54 @@ def test_holidays_added_by_hand_and_per_country_then_removed(pages, client):
     holiday = db.session.query(Holiday).filter_by(name="Christmas Eve").one()
     assert client.post(f"/admin/sla/holidays/{holiday.id}/delete", data={"csrf_token": token}).status_code == 303
     assert count(Holiday) == 12
+
+
+def _forms(policy_id: int, holiday_id: int) -> dict[str, dict]:
+    """Every form of the SLA pages with data that would change something."""
+    return {"/admin/sla/policies/new": POLICY, f"/admin/sla/policies/{policy_id}": POLICY,
+            f"/admin/sla/policies/{policy_id}/deactivate": {},
+            "/admin/sla/business-hours": {"hours_sat": "9:00-12:00"},
+            "/admin/sla/holidays": {"day": "2027-01-05", "name": "x"},
+            "/admin/sla/holidays/public": {"country": "NL", "year": "2027"},
+            f"/admin/sla/holidays/{holiday_id}/delete": {}}
+
+
+def _sla_rows() -> tuple[int, ...]:
+    return (count(SlaPolicy), count(SlaPolicy, SlaPolicy.active.is_(False)), count(BusinessHours), count(Holiday))
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(client, app):
+    holiday = Holiday(day=date(2027, 1, 4), name="Bridge day")
+    db.session.add(holiday)
+    db.session.commit()
+    before = _sla_rows()
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    policy_id = db.session.query(SlaPolicy.id).first()[0]
+    for path, data in _forms(policy_id, holiday.id).items():
+        assert client.post(path, data=data).status_code in (302, 400), path
+    assert _sla_rows() == before
+
+
+def test_an_admin_form_without_csrf_changes_nothing(pages, client):
+    pages.login_as(Role.ADMIN)
+    holiday = Holiday(day=date(2027, 1, 4), name="Bridge day")
+    db.session.add(holiday)
+    db.session.commit()
+    before = _sla_rows()
+    policy_id = db.session.query(SlaPolicy.id).first()[0]
+    for path, data in _forms(policy_id, holiday.id).items():
+        assert client.post(path, data=data).status_code in (400, 422), path
+    assert _sla_rows() == before
+
+
+def test_a_garbled_business_hours_line_is_named_on_its_day(pages, client):
+    pages.login_as(Role.ADMIN)
+    token = pages.token("/admin/sla/business-hours")
+    response = client.post("/admin/sla/business-hours", data={"hours_mon": "8:00-17:00", "hours_sun": "all day",
+                                                              "csrf_token": token})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert '<p class="field__error" id="hours_sun-error">Write periods like 08:00-12:00, 13:00-17:00.</p>' in body
+    assert count(BusinessHours) == 5
