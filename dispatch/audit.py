@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event, select
+from sqlalchemy import JSON, ForeignKey, Index, String, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dispatch.dbtypes import UTCDateTime, utcnow
@@ -42,6 +43,16 @@ def record(action: str, obj: Any, actor_id: int | None = None, **data: Any) -> A
     )
     db.session.add(event_)
     return event_
+
+
+def record_many(entries: Iterable[tuple[str, Any, dict[str, Any]]], actor_id: int | None = None) -> None:
+    """Add one audit event per ``(action, obj, data)`` in a single INSERT: many saved objects changed at once."""
+    now = utcnow()
+    rows = [{"occurred_at": now, "actor_id": actor_id, "action": action, "object_type": type(obj).__tablename__,
+             "object_id": obj.id, "data": {key: _jsonable(value) for key, value in data.items()}}
+            for action, obj, data in entries]
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
 
 
 def events_for(obj: Any) -> list[AuditEvent]:

@@ -27,7 +27,7 @@ from dispatch.desk.assignment.schemas import (
     TicketAssignmentOut,
 )
 from dispatch.enums import Role
-from dispatch.errors import Invalid, NotFound
+from dispatch.errors import Invalid
 from dispatch.scheduling.team import services as team
 from dispatch.scheduling.team.schemas import AbsenceArgs, AbsenceIn, AbsenceOut
 
@@ -190,8 +190,4 @@ def add_agent_absence(data: dict, agent_id: int):
 @blp.response(204)
 def delete_agent_absence(agent_id: int, absence_id: int):
     """Remove a desk agent's absence."""
-    agent = queues.get_desk_agent(agent_id)
-    absence = team.get_absence(absence_id)
-    if absence.technician_id != agent.id:
-        raise NotFound(_("Absence %(id)s does not exist.", id=absence_id))
-    team.delete_absence(absence, current_user.id)
+    team.delete_absence(queues.get_desk_absence(agent_id, absence_id), current_user.id)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from dispatch.audit import AuditEvent
+from dispatch import audit
 from dispatch.auth.models import User
 from dispatch.dbtypes import utcnow
 from dispatch.desk.assignment.models import Queue
@@ -107,23 +107,16 @@ def plan(agent: User, target: str, owner_id: int | None = None, queue_id: int | 
 def apply(agent: User, target: str, actor_id: int | None, owner_id: int | None = None,
           queue_id: int | None = None) -> Plan:
     """Carry the plan out: new owners, each ticket audited (``by: bulk``), the queues' pointers moved on."""
-    from dispatch.desk.models import Ticket
-
     done = plan(agent, target, owner_id, queue_id, lock=True)
-    now = utcnow()
-    notes = []
+    entries = []
     for ticket, owner in done.moves:
         ticket.owner_id = owner.id if owner else None
         data = {"previous_owner_id": agent.id, "previous_owner_name": agent.name, "by": "bulk",
                 "queue_id": ticket.queue_id}
         if owner is not None:
             data = {"owner_id": owner.id, "owner_name": owner.name} | data
-        notes.append({"occurred_at": now, "actor_id": actor_id, "object_type": Ticket.__tablename__,
-                      "object_id": ticket.id, "action": "ticket.assigned" if owner else "ticket.unassigned",
-                      "data": data})
-    if notes:
-        # The same events as audit.record writes, in one statement rather than one per ticket.
-        db.session.execute(insert(AuditEvent), notes)
+        entries.append(("ticket.assigned" if owner else "ticket.unassigned", ticket, data))
+    audit.record_many(entries, actor_id)  # the events set_owner writes, in one statement for all tickets
     for queue_id, member_id in done.pointers.items():
         done.queues[queue_id].last_assigned_id = member_id
     db.session.flush()

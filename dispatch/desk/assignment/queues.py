@@ -242,6 +242,15 @@ def get_desk_agent(user_id: int) -> User:
     return user
 
 
+def get_desk_absence(user_id: int, absence_id: int) -> Absence:
+    """An absence of this agent or admin, or NotFound (another person's absence is not found here)."""
+    person = get_desk_agent(user_id)
+    absence = db.session.get(Absence, absence_id)
+    if absence is None or absence.technician_id != person.id:
+        raise NotFound(_("Absence %(id)s does not exist.", id=absence_id))
+    return absence
+
+
 def absent_now(user_ids: list[int], now: datetime) -> dict[int, Absence]:
     """The absence each of these people is on at ``now`` (if any), in one query."""
     if not user_ids:

@@ -1,8 +1,7 @@
 """Who takes a ticket: queues with round robin or least-loaded assignment, duty schedules, absences.
 
-Fairness rests on the queue's pointer (``Queue.last_assigned_id``): the queue row is locked while a ticket
-is assigned, so two tickets created at the same moment cannot both read the same pointer (PostgreSQL:
-``SELECT ... FOR UPDATE``; SQLite: the database's write lock, taken before the pointer is read).
+Fairness rests on the queue's pointer (``Queue.last_assigned_id``): the queue row is write-locked before
+the pointer is read, so two tickets created at the same moment cannot both read the same pointer.
 """
 
 from __future__ import annotations
@@ -115,13 +114,11 @@ def locked_queues(queue_ids: list[int]) -> dict[int, Queue]:
     """The queues, their rows locked until the transaction ends, fresh from the database."""
     if not queue_ids:
         return {}
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite ignores FOR UPDATE and reads outside a transaction until the first write: a write first
-        # takes the database's write lock, so the pointer read next is the latest and stays ours.
-        db.session.execute(update(Queue).where(Queue.id.in_(queue_ids))
-                           .values(last_assigned_id=Queue.last_assigned_id))
-    statement = select(Queue).where(Queue.id.in_(queue_ids)).with_for_update().execution_options(
-        populate_existing=True)
+    # A no-op UPDATE first, as for credit notes: it write-locks the rows (PostgreSQL) or the database (SQLite,
+    # which ignores FOR UPDATE), so the pointers read next are the latest and stay ours until commit.
+    db.session.execute(update(Queue).where(Queue.id.in_(queue_ids)).values(last_assigned_id=Queue.last_assigned_id)
+                       .execution_options(synchronize_session=False))
+    statement = select(Queue).where(Queue.id.in_(queue_ids)).execution_options(populate_existing=True)
     return {queue.id: queue for queue in db.session.scalars(statement)}
 
 

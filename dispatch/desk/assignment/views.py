@@ -25,7 +25,7 @@ from dispatch.desk.assignment.forms import (
     QueueForm,
 )
 from dispatch.enums import Role
-from dispatch.errors import Conflict, Invalid, NotFound
+from dispatch.errors import Conflict, Invalid
 from dispatch.scheduling.team import services as team
 from dispatch.scheduling.team.forms import AbsenceForm
 from dispatch.web import form_failed
@@ -65,10 +65,7 @@ def create_queue():  # noqa: ANN201
 @roles_required(*DESK)
 def queue_page(queue_id: int):  # noqa: ANN201
     """A queue: its settings, members and their duty slots."""
-    view = queues.queue_view(queue_id)
-    form = QueueForm(formdata=None).with_people(services.desk_users())
-    form.fill(view.queue)
-    return _queue_page(view, form=form)
+    return _queue_page(queues.queue_view(queue_id))
 
 
 @bp.post("/admin/queues/<int:queue_id>")
@@ -172,11 +169,7 @@ def add_absence(user_id: int):  # noqa: ANN201
 @roles_required(Role.ADMIN)
 def delete_absence(user_id: int, absence_id: int):  # noqa: ANN201
     """Remove an agent's absence."""
-    person = queues.get_desk_agent(user_id)
-    absence = team.get_absence(absence_id)
-    if absence.technician_id != person.id:
-        raise NotFound(_("Absence %(id)s does not exist.", id=absence_id))
-    team.delete_absence(absence, current_user.id)
+    team.delete_absence(queues.get_desk_absence(user_id, absence_id), current_user.id)
     flash(_("Absence removed."), "success")
     return redirect(url_for("desk_assignment.agent", user_id=user_id, _anchor="absences"), 303)
 

@@ -3,7 +3,8 @@ tickets on from the ticket page and hand an away colleague's tickets on after a 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import render_template
@@ -12,11 +13,12 @@ from flask_login import login_user
 from dispatch.audit import AuditEvent
 from dispatch.desk.assignment import services
 from dispatch.desk.assignment.models import DutySlot, Queue, QueueMember
+from dispatch.desk.assignment.services import DESK_ROLES
 from dispatch.desk.models import Ticket
 from dispatch.enums import Role
 from dispatch.extensions import db
 from dispatch.scheduling.models import Absence
-from tests.support.queries import count
+from tests.support.queries import count, statements_for
 
 
 def test_an_admin_keeps_a_queue_its_members_and_their_duty_slots_on_the_pages(client, pages, make):
@@ -136,3 +138,117 @@ def test_the_demo_has_a_round_robin_service_queue_and_a_least_loaded_complaints_
         "Service": "round_robin", "Complaints": "least_loaded"}
     service_members = db.session.scalars(db.select(QueueMember).where(QueueMember.queue_id == found["Service"].id))
     assert len(list(service_members)) == 2 and count(DutySlot) == 10
+
+
+def test_the_previews_own_form_hands_the_tickets_on(client, pages, make):
+    pages.login_as(Role.AGENT)
+    away, other = make.user(Role.AGENT), make.user(Role.AGENT)
+    queue = make.queue("round_robin", [away, other])
+    make.ticket(queue_id=queue.id, owner_id=away.id)
+    preview = client.get(f"/desk/agents/{away.id}/reassign?target=rule&owner_id=&queue_id=").get_data(as_text=True)
+    form = preview[preview.index(f'method="post" action="/desk/agents/{away.id}/reassign"'):]
+    form = form[:form.index("</form>")]
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+    assert set(fields) == {"csrf_token", "target", "owner_id", "queue_id"}
+    assert client.post(f"/desk/agents/{away.id}/reassign", data=fields).status_code == 303
+    assert count(Ticket, Ticket.owner_id == other.id) == 1
+
+
+def test_wrong_input_on_the_pages_is_refused_naming_the_field_and_nothing_changes(client, pages, make):
+    pages.login_as(Role.ADMIN)
+    agent = make.user(Role.AGENT)
+    queue = make.queue("round_robin", [agent], name="Service")
+    ticket = make.ticket(owner_id=agent.id)
+    token = pages.token("/admin/queues")
+    events = count(AuditEvent)
+    taken = client.post("/admin/queues", data={"csrf_token": token, "name": "Service", "assignment_mode": "manual",
+                                               "team_lead_id": "", "position": "0"})
+    assert taken.status_code == 409 and 'id="name-error"' in taken.get_data(as_text=True)
+    empty = client.post(f"/admin/queues/{queue.id}", data={"csrf_token": token, "name": "",
+                                                            "assignment_mode": "manual", "position": "0"})
+    assert empty.status_code == 422 and 'id="name-error"' in empty.get_data(as_text=True)
+    stranger = client.post(f"/admin/queues/{queue.id}/duty-slots", data={
+        "csrf_token": token, "user_id": make.user(Role.AGENT).id, "weekday": "0", "starts_at": "08:00",
+        "ends_at": "09:00"})
+    assert stranger.status_code == 422 and 'id="user_id-error"' in stranger.get_data(as_text=True)
+    today = date.today()
+    backwards = client.post(f"/admin/desk-agents/{agent.id}/absences", data={
+        "csrf_token": token, "reason": "leave", "first_day": today.isoformat(),
+        "last_day": (today - timedelta(days=1)).isoformat()})
+    assert backwards.status_code == 422 and 'id="last_day-error"' in backwards.get_data(as_text=True)
+    sideways = client.get(f"/desk/agents/{agent.id}/reassign?target=sideways")
+    assert sideways.status_code == 422 and 'id="target-error"' in sideways.get_data(as_text=True)
+    moved = client.post(f"/tickets/{ticket.id}/assignment/queue", data={"csrf_token": token, "queue_id": "999999"})
+    assert moved.status_code == 422
+    assert client.post(f"/admin/queues/{queue.id}/members/999999/active",
+                       data={"csrf_token": token, "active": "0"}).status_code == 404
+    assert client.get(f"/admin/desk-agents/{make.user(Role.TECHNICIAN).id}").status_code == 404
+    assert count(Queue) == 1 and count(Queue, Queue.name == "Service") == 1
+    assert count(DutySlot) == 0 and count(Absence) == 0
+    assert count(Ticket, Ticket.owner_id == agent.id, Ticket.queue_id.is_(None)) == 1
+    assert count(AuditEvent) == events
+
+
+PAGES = [  # (method, path, roles that may)
+    ("GET", "/admin/queues", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/admin/queues", {Role.ADMIN}),
+    ("GET", "/admin/queues/{queue}", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/admin/queues/{queue}", {Role.ADMIN}),
+    ("POST", "/admin/queues/{queue}/members", {Role.ADMIN}),
+    ("POST", "/admin/queues/{queue}/duty-slots", {Role.ADMIN}),
+    ("GET", "/admin/desk-agents", {Role.ADMIN, Role.AGENT}),
+    ("GET", "/admin/desk-agents/{agent}", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/admin/desk-agents/{agent}/absences", {Role.ADMIN}),
+    ("GET", "/desk/agents/{agent}/reassign", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/desk/agents/{agent}/reassign", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/tickets/{ticket}/assignment/owner", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/tickets/{ticket}/assignment/queue", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/tickets/{ticket}/assignment/take", {Role.ADMIN, Role.AGENT}),
+    ("POST", "/admin/queues/{queue}/members/{agent}/active", {Role.ADMIN}),
+    ("POST", "/admin/duty-slots/{slot}/delete", {Role.ADMIN}),
+    ("POST", "/admin/desk-agents/{agent}/absences/{absence}/delete", {Role.ADMIN}),
+    ("POST", "/admin/queues/{queue}/members/{agent}/delete", {Role.ADMIN}),
+]
+
+
+@pytest.mark.parametrize("role", [*Role, None])
+def test_each_role_gets_its_answer_on_every_assignment_page(client, pages, make, role):
+    agent = make.user(Role.AGENT)
+    queue = make.queue("round_robin", [agent])
+    ids = {"queue": queue.id, "agent": agent.id, "slot": make.duty_slot(queue, agent, 0, "08:00", "09:00").id,
+           "ticket": make.ticket().id,
+           "absence": make.absence(agent, datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)).id}
+    if role is not None:
+        pages.login_as(role)
+    token = pages.token("/customers" if role else "/login")  # a 403 page carries the token too
+    events = count(AuditEvent)
+    answers = {}
+    for method, path, roles in PAGES:
+        response = client.open(path.format(**ids), method=method, data={"csrf_token": token})
+        status = response.status_code
+        if role is None:
+            wrong = status != 302 or "/login" not in response.headers["Location"]
+        elif role in roles:
+            wrong = status in (401, 403) or status >= 500 or (method == "GET" and status != 200)
+        else:
+            wrong = status != 403
+        if wrong:
+            answers[(method, path)] = status
+    assert answers == {}
+    if role not in DESK_ROLES:
+        assert count(AuditEvent) == events and count(QueueMember) == 1 and count(DutySlot) == 1
+        assert count(Absence) == 1
+
+
+def test_the_queue_pages_take_the_same_number_of_queries_for_2_or_12_members(client, pages, make):
+    pages.login_as(Role.ADMIN)
+    figures = []
+    for size in (2, 12):
+        members = [make.user(Role.AGENT) for _ in range(size)]
+        queue = make.queue("round_robin", members)
+        for member in members:
+            make.duty_slot(queue, member, 0, "08:00", "12:00")
+            make.duty_slot(queue, member, 1, "08:00", "12:00")
+        figures.append((statements_for(client, f"/admin/queues/{queue.id}")[0],
+                        statements_for(client, "/admin/queues")[0], statements_for(client, "/admin/desk-agents")[0]))
+    assert figures[0] == figures[1], figures
