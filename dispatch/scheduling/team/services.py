@@ -221,8 +221,12 @@ def add_absence(technician: User, data: dict[str, Any], actor_id: int | None) ->
 
 
 def get_absence(absence_id: int) -> Absence:
-    """The absence, or NotFound."""
-    return get_or_not_found(Absence, absence_id, _l("Absence %(id)s does not exist.", id=absence_id))
+    """A technician's absence, or NotFound (desk agents' absences are the admins', through desk/assignment)."""
+    absence = get_or_not_found(Absence, absence_id, _l("Absence %(id)s does not exist.", id=absence_id))
+    owner = db.session.get(User, absence.technician_id)
+    if owner is None or owner.role != Role.TECHNICIAN:
+        raise NotFound(_("Absence %(id)s does not exist.", id=absence_id))
+    return absence
 
 
 def delete_absence(absence: Absence, actor_id: int | None) -> None:

@@ -112,3 +112,15 @@ def test_deleting_is_audited_on_the_technician(api, make):
     assert client.delete(f"absences/{created['id']}").status_code == 204
     db.session.expire_all()
     assert [event.action for event in events_for(technician)][-2:] == ["absence.added", "absence.deleted"]
+
+
+def test_a_desk_agents_absence_cannot_be_deleted_through_the_technicians_routes(api, client, pages, make):
+    # Desk agents' absences are the admins' (desk/assignment); the team's routes only reach technicians'.
+    colleague = make.user("agent")
+    start = next_weekday_at(0)
+    absence = make.absence(colleague, start, start + timedelta(days=1))
+    assert api.as_user(make.user("agent")).delete(f"absences/{absence.id}").status_code == 404
+    pages.login_as("agent")
+    token = pages.token("/technicians")
+    assert client.post(f"/absences/{absence.id}/delete", data={"csrf_token": token}).status_code == 404
+    assert count(Absence) == 1
