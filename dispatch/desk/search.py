@@ -13,15 +13,13 @@ from sqlalchemy import Select, bindparam, column, false, func, literal, select, 
 
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
+from dispatch.search_text import TICKET_TEXT, fts_query, words
 
-MAX_TERMS = 12
-WORD = re.compile(r"\w+", re.UNICODE)
 REFERENCE = re.compile(r"^\s*([A-Za-z]{1,4}-\d{4}-\d{1,9})\s*$")
 # Matches in a message count half as much as the same match in the ticket's own text.
 MESSAGE_WEIGHT = 0.5
 # An exact reference ranks before any text match (ranks: lower is better).
 REFERENCE_RANK = -1e9
-TICKET_TEXT = "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')"
 
 _SQLITE = """
 SELECT rowid AS ticket_id, bm25(tickets_fts) AS rank FROM tickets_fts WHERE tickets_fts MATCH :query
@@ -40,8 +38,8 @@ FROM ticket_messages WHERE to_tsvector('simple', coalesce(body, '')) @@ to_tsque
 
 
 def terms(text_: str) -> list[str]:
-    """The words of a search, lower-cased, at most ``MAX_TERMS``; punctuation and operators fall away."""
-    return [word.lower() for word in WORD.findall(text_ or "")][:MAX_TERMS]
+    """The words of a search (see ``dispatch.search_text.words``)."""
+    return words(text_)
 
 
 def reference_in(text_: str) -> str | None:
@@ -54,15 +52,12 @@ def ticket_matches(text_: str) -> Select:
     """``(ticket_id, rank)`` of the tickets matching ``text_``, one row each; a lower rank is a better match."""
     reference = reference_in(text_)
     # A reference is looked up, not searched: its pieces ("t", "2026") would match half the desk.
-    words = [] if reference else terms(text_)
+    found_words = [] if reference else terms(text_)
     parts = []
-    if words:
-        if db.engine.dialect.name == "postgresql":
-            query = " & ".join(f"'{word}':*" for word in words)
-            statement = text(_POSTGRESQL)
-        else:
-            query = " ".join(f'"{word}"*' for word in words)
-            statement = text(_SQLITE)
+    if found_words:
+        dialect = db.engine.dialect.name
+        query = fts_query(found_words, dialect, prefix="all")
+        statement = text(_POSTGRESQL if dialect == "postgresql" else _SQLITE)
         parts.append(select(statement.bindparams(bindparam("query", query), bindparam("weight", MESSAGE_WEIGHT))
                             .columns(column("ticket_id"), column("rank")).subquery()))
     if reference:

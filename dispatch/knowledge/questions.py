@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from dispatch import search_text
 from dispatch.desk.models import Ticket
 from dispatch.enums import ArticleStatus
 from dispatch.extensions import db
@@ -94,7 +95,7 @@ def _covered(words: dict[str, str]) -> set[str]:
     wanted = set(words)
     for row in db.session.execute(stmt.limit(200)):
         text = " ".join(value or "" for value in row)
-        found |= wanted & {search.fold(word) for word in search.words(text, limit=100_000)}
+        found |= wanted & {search.fold(word) for word in search_text.words(text, limit=100_000)}
     return found
 
 

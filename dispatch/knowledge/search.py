@@ -1,9 +1,8 @@
 """Full-text matching of articles and tickets, on the indexes migration 0010 made, safe for any input.
 
-User text never reaches the search syntax as typed: it is cut into words (letters and digits only), so
-FTS5 operators, quotes, brackets and ``NEAR`` or ``:*`` stay plain words or disappear. SQLite reads the
-external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple', ...)`` of
-exactly the expression its GIN index was built on, or the index is not used.
+User text never reaches the search syntax as typed: ``dispatch.search_text`` cuts it into quoted words. SQLite
+reads the external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple', ...)``
+of exactly the expression its GIN index was built on, or the index is not used.
 """
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
 
 from dispatch.extensions import db
-
-MAX_TERMS = 12  # more words hardly change a ranking and make a long query
-WORD = re.compile(r"[^\W_]+")
+from dispatch.search_text import ARTICLE_TEXT, MAX_TERMS, TICKET_TEXT, fts_query, words
 
 # Stop words of our three languages: they say nothing about what a text is about (a block: easier to read).
 _STOP_WORDS_TEXT = """
@@ -46,29 +43,14 @@ class SearchTarget:
     pg_text: str
 
 
-# Word for word as in migrations/versions/0010_desk_service_desk.py (TICKET_TEXT, ARTICLE_TEXT).
-ARTICLES = SearchTarget("knowledge_articles", "knowledge_articles_fts",
-                        "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '')")
-TICKETS = SearchTarget("tickets", "tickets_fts",
-                       "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')")
+ARTICLES = SearchTarget("knowledge_articles", "knowledge_articles_fts", ARTICLE_TEXT)
+TICKETS = SearchTarget("tickets", "tickets_fts", TICKET_TEXT)
 
 
 def fold(word: str) -> str:
     """A word lowercased and without diacritics (``Störung`` -> ``storung``), as FTS5 compares them."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
-    """The distinct words of ``value`` in order, at most ``limit``; search syntax never survives."""
-    found: list[str] = []
-    for match in WORD.finditer(value or ""):
-        word = match.group().casefold()[:60]
-        if word not in found:
-            found.append(word)
-        if len(found) >= limit:
-            break
-    return found
 
 
 def significant_words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
@@ -84,28 +66,18 @@ def matching(stmt: Select, target: SearchTarget, id_column: ColumnElement, terms
 
     ``prefix_last`` lets the last word match as a prefix, for text that is still being typed.
     """
-    if db.engine.dialect.name == "postgresql":
-        return _matching_postgresql(stmt, target, terms, any_term, prefix_last)
+    dialect = db.engine.dialect.name
+    query = fts_query(terms, dialect, any_term=any_term, prefix="last" if prefix_last else "none")
+    if dialect == "postgresql":
+        # 'simple' written out, not bound: the index expression must match a constant, also in a prepared plan.
+        simple = literal_column("'simple'::regconfig")
+        vector = func.to_tsvector(simple, literal_column(_qualified(target)))
+        tsquery = func.to_tsquery(simple, query)
+        return stmt.where(vector.op("@@")(tsquery)).order_by(func.ts_rank(vector, tsquery).desc())
     fts = table(target.fts_table, column("rowid"))
-    quoted = [f'"{term}"' for term in terms]  # words carry no quotes: WORD keeps letters and digits only
-    if prefix_last:
-        quoted[-1] += "*"
-    expression = (" OR " if any_term else " ").join(quoted)
     return (stmt.join(fts, fts.c.rowid == id_column)
-            .where(text(f"{target.fts_table} MATCH :fts_query").bindparams(fts_query=expression))
+            .where(text(f"{target.fts_table} MATCH :fts_query").bindparams(fts_query=query))
             .order_by(literal_column(f"{target.fts_table}.rank"), id_column.desc()))
-
-
-def _matching_postgresql(stmt: Select, target: SearchTarget, terms: list[str], any_term: bool,
-                         prefix_last: bool) -> Select:
-    quoted = [f"'{term}'" for term in terms]
-    if prefix_last:
-        quoted[-1] += ":*"
-    # 'simple' written out, not bound: the index expression must match a constant, also in a prepared plan.
-    simple = literal_column("'simple'::regconfig")
-    query = func.to_tsquery(simple, (" | " if any_term else " & ").join(quoted))
-    vector = func.to_tsvector(simple, literal_column(_qualified(target)))
-    return stmt.where(vector.op("@@")(query)).order_by(func.ts_rank(vector, query).desc())
 
 
 def _qualified(target: SearchTarget) -> str:

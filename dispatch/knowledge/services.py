@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from dispatch import audit
 from dispatch.dbtypes import utcnow
@@ -16,7 +16,8 @@ from dispatch.errors import Invalid, NotFound
 from dispatch.extensions import db
 from dispatch.knowledge import search
 from dispatch.knowledge.models import Article
-from dispatch.knowledge.similar import similar_panel, similar_tickets  # noqa: F401 - the ticket page's entry
+from dispatch.knowledge.similar import similar_panel  # noqa: F401 - the ticket page's entry
+from dispatch.search_text import words
 
 LANGUAGES = ("nl", "de", "en")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -123,20 +124,18 @@ def vote_helpful(article: Article) -> None:
 
 def search_public(query: str | None, language: str, page: int = 1) -> SearchPage:
     """Published articles in ``language`` matching every word of ``query`` (all of them when empty)."""
-    page = min(max(page, 1), MAX_PAGE)
     stmt = select(Article).where(Article.status == ArticleStatus.PUBLISHED, Article.language == language)
-    terms = search.words(query)
+    terms = words(query)
     if terms:
         stmt = search.matching(stmt, search.ARTICLES, Article.id, terms, prefix_last=True)
     else:
         stmt = stmt.order_by(Article.category, Article.title, Article.id)
-    rows = list(db.session.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-    return SearchPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+    return _page(stmt, page)
 
 
 def suggestions(query: str | None, language: str) -> list[Article]:
     """At most five published articles for what a customer is typing: any of its words, the last as a prefix."""
-    terms = search.significant_words(query) or search.words(query)
+    terms = search.significant_words(query) or words(query)
     if not terms:
         return []
     stmt = select(Article).where(Article.status == ArticleStatus.PUBLISHED, Article.language == language)
@@ -147,16 +146,21 @@ def suggestions(query: str | None, language: str) -> list[Article]:
 def list_articles(query: str | None = None, status: str | None = None, language: str | None = None,
                   page: int = 1) -> SearchPage:
     """Articles for their writers, drafts included: matching ``query``, newest change first otherwise."""
-    page = min(max(page, 1), MAX_PAGE)
     stmt = select(Article)
     if status in {item.value for item in ArticleStatus}:
         stmt = stmt.where(Article.status == ArticleStatus(status))
     if language in LANGUAGES:
         stmt = stmt.where(Article.language == language)
-    terms = search.words(query)
+    terms = words(query)
     if terms:
         stmt = search.matching(stmt, search.ARTICLES, Article.id, terms, prefix_last=True)
     else:
         stmt = stmt.order_by(Article.updated_at.desc(), Article.id.desc())
+    return _page(stmt, page)
+
+
+def _page(stmt: Select, page: int) -> SearchPage:
+    """Page ``page`` of the ordered ``stmt``, kept between 1 and ``MAX_PAGE``."""
+    page = min(max(page, 1), MAX_PAGE)
     rows = list(db.session.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return SearchPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

@@ -100,3 +100,37 @@ def test_the_knowledge_link_is_in_the_navigation_of_agents_only(client, pages):
     client.post("/logout", data={"csrf_token": pages.token("/knowledge")})
     pages.login_as("billing")
     assert 'href="/knowledge"' not in client.get("/invoices").get_data(as_text=True)
+
+
+def test_a_wrong_change_is_shown_on_its_field_and_changes_nothing(client, pages, make):
+    article = make.article(slug="boiler-pressure", title="Boiler pressure too low")
+    pages.login_as("agent")
+    token = pages.token(f"/knowledge/{article.id}")
+    response = client.post(f"/knowledge/{article.id}",
+                           data=GOOD | {"csrf_token": token, "slug": "Bad Slug!", "title": "Changed"})
+    assert response.status_code == 422
+    assert 'id="slug-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).slug == "boiler-pressure"
+    assert db.session.get(Article, article.id).title == "Boiler pressure too low"
+
+
+@pytest.mark.parametrize("role", ["billing", "technician"])
+def test_other_roles_may_neither_open_nor_change_an_article(client, pages, make, role):
+    article = make.article(slug="boiler-pressure", title="Boiler pressure too low")
+    pages.login_as(role)
+    token = pages.token("/knowledge")
+    assert client.get(f"/knowledge/{article.id}").status_code == 403
+    assert client.post(f"/knowledge/{article.id}", data=GOOD | {"csrf_token": token, "title": "Changed"}).status_code \
+        == 403
+    assert client.post("/knowledge/new", data=GOOD | {"csrf_token": token, "slug": "new-one"}).status_code == 403
+    assert count(Article) == 1 and count(Article, Article.title == "Boiler pressure too low") == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, make):
+    article = make.article()
+    for path in ("/knowledge", "/knowledge/new", f"/knowledge/{article.id}", "/knowledge/questions"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    assert client.post("/knowledge/new", data=GOOD).status_code == 400  # no session, no CSRF token
+    assert count(Article) == 1

@@ -101,3 +101,17 @@ def test_who_may_read_the_report(api, make, role, status):
     assert client.get(f"reports/frequent-questions?from={day}&to={day}").status_code == status
     assert client.get(f"reports/frequent-questions.csv?from={day}&to={day}").status_code == status
     db.session.rollback()
+
+
+def test_anonymous_callers_may_not_read_the_report(client):
+    day = date(2026, 11, 1).isoformat()
+    for path in (f"/api/v1/reports/frequent-questions?from={day}&to={day}",
+                 f"/api/v1/reports/frequent-questions.csv?from={day}&to={day}"):
+        response = client.get(path)
+        assert response.status_code == 401 and response.mimetype == "application/problem+json", path
+
+
+def test_the_page_names_a_wrong_day(client, pages):
+    pages.login_as("agent")
+    response = client.get("/knowledge/questions?from=2026-13-01&to=2026-01-01")
+    assert response.status_code == 422 and 'id="from-error"' in response.get_data(as_text=True)

@@ -70,6 +70,13 @@ def test_words_with_diacritics_are_found(client, make):
         assert "Störung der Heizung" in client.get("/help?q=storung&lang=de").get_data(as_text=True)
 
 
+def test_a_word_with_a_sharp_s_is_found_as_typed(client, make):
+    make.article(slug="strasse", title="Anfahrt über die Hauptstraße", language="de")
+    assert "Hauptstraße" in client.get("/help?q=Hauptstraße&lang=de").get_data(as_text=True)
+    suggested = client.get("/api/v1/knowledge/suggestions?q=Hauptstraße&lang=de").json["items"]
+    assert [item["url"] for item in suggested] == ["/help/strasse"]
+
+
 def test_the_body_is_escaped_text_in_paragraphs(client, make):
     make.article(slug="html", title="<b>Bold</b> title", language="en",
                  body="First <script>alert(1)</script> para.\n\nSecond para\nwith a line break.")

@@ -11,7 +11,7 @@ from dispatch.auth.access import roles_required
 from dispatch.desk.figures import services
 from dispatch.enums import Role
 from dispatch.reporting import csvfile
-from dispatch.reporting.api import CSV, CSV_DESCRIPTION
+from dispatch.reporting.api import CSV, CSV_DESCRIPTION, CsvArgs
 
 FIGURE_ROLES = (Role.AGENT, Role.ADMIN)
 
@@ -24,9 +24,8 @@ class DeskFiguresArgs(Schema):
     end = fields.Date(data_key="to", load_default=None, metadata={"description": "last day, included"})
 
 
-class DeskFiguresCsvArgs(DeskFiguresArgs):
+class DeskFiguresCsvArgs(DeskFiguresArgs, CsvArgs):  # the optional days of DeskFiguresArgs, the style of CsvArgs
     dimension = fields.String(required=True, validate=validate.OneOf(list(services.DIMENSIONS)))
-    style = fields.String(load_default=csvfile.EXCEL.name, validate=validate.OneOf(list(csvfile.STYLES)))
 
 
 def _decimal(name: str, *args: float) -> fields.Function:

@@ -60,3 +60,4 @@ def test_who_may_see_the_figures(client, auth, api, make, role, page_status, api
 def test_anonymous_callers_are_sent_away(client):
     assert client.get("/reports/desk").status_code == 302
     assert client.get("/api/v1/reports/desk-figures").status_code == 401
+    assert client.get("/api/v1/reports/desk-figures.csv?dimension=channel").status_code == 401

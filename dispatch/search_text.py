@@ -1,0 +1,47 @@
+"""What a person types into a search box, as words and as a full-text query (SQLite FTS5 or PostgreSQL tsquery).
+
+Typed text never reaches either engine's query syntax: it is cut into words of letters and digits only, so
+operators, quotes, brackets, ``NEAR`` or ``:*`` become plain words or disappear, and each word is quoted.
+Words are lower-cased, not case-folded: FTS5's unicode61 tokenizer and PostgreSQL's 'simple' configuration
+keep "ß", so "straße" must stay "straße" to match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+MAX_TERMS = 12  # more words hardly change a ranking and make a long query
+
+# The text PostgreSQL indexes, word for word as in migrations/versions/0010_desk_service_desk.py: a query must
+# use the same expression to hit the GIN index.
+TICKET_TEXT = "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')"
+ARTICLE_TEXT = "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '')"
+MAX_WORD = 60
+WORD = re.compile(r"[^\W_]+")
+
+
+def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
+    """The distinct words of ``value`` in order, lower-cased, at most ``limit``; search syntax never survives."""
+    found: list[str] = []
+    for match in WORD.finditer(value or ""):
+        word = match.group().lower()[:MAX_WORD]
+        if word not in found:
+            found.append(word)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def fts_query(terms: list[str], dialect: str, *, any_term: bool = False,
+              prefix: Literal["none", "last", "all"] = "none") -> str:
+    """``terms`` (from ``words``) as a query for ``dialect`` ("postgresql" or "sqlite"): all of them must match,
+    or any with ``any_term``; ``prefix`` lets the last word, or every word, match as a prefix."""
+    if dialect == "postgresql":
+        quote, marker, joiner = "'", ":*", " | " if any_term else " & "
+    else:
+        quote, marker, joiner = '"', "*", " OR " if any_term else " "
+    last = len(terms) - 1
+    return joiner.join(
+        f"{quote}{term}{quote}" + (marker if prefix == "all" or (prefix == "last" and index == last) else "")
+        for index, term in enumerate(terms))
