@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from dispatch import audit
 from dispatch.customers.models import Asset
@@ -94,12 +94,11 @@ def merge_tickets(source: Ticket, target: Ticket, actor_id: int | None) -> Ticke
     if target.merged_into_id is not None:
         raise Conflict(_("That ticket was merged into another; merge into that one."), code="target_merged",
                        errors={"target_id": [_("This ticket was merged into another.")]})
-    moved = {}
-    for name, model in (("messages", TicketMessage), ("attachments", TicketAttachment), ("jobs", Job),
-                        ("mails", InboundMail)):
-        moved[name] = db.session.scalar(select(func.count()).select_from(model).where(model.ticket_id == source.id))
-        db.session.execute(update(model).where(model.ticket_id == source.id).values(ticket_id=target.id)
-                           .execution_options(synchronize_session=False))
+    # One UPDATE per kind of row; its row count is how many moved.
+    moved = {name: db.session.execute(update(model).where(model.ticket_id == source.id).values(ticket_id=target.id)
+                                      .execution_options(synchronize_session=False)).rowcount
+             for name, model in (("messages", TicketMessage), ("attachments", TicketAttachment), ("jobs", Job),
+                                 ("mails", InboundMail))}
     source.merged_into_id = target.id
     services.change_status(source, "closed", actor_id)
     audit.record("ticket.merged", source, actor_id, into_id=target.id, into_reference=target.reference, **moved)

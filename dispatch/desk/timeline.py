@@ -71,11 +71,6 @@ class Entry:
         return self.message is None
 
 
-def register(action: str, sentence: LazyString) -> None:
-    """Give an audit action its timeline sentence (``%(actor)s`` and the event's data keys may be used)."""
-    SENTENCES[action] = sentence
-
-
 def ticket_events(ticket: Ticket) -> list[AuditEvent]:
     """The ticket's audit events, oldest first (one query)."""
     return list(db.session.scalars(

@@ -180,10 +180,9 @@ def _saved(change: Any, ticket: Ticket, message: str, form: FlaskForm, **forms: 
     try:
         change()
     except DomainError as error:
-        form_failed(form, error, {key: CUSTOM_PREFIX + key.split(".", 1)[1] for key in error.errors
-                                  if key.startswith(custom_fields.PREFIX)})
-        custom_errors = {key.split(".", 1)[1]: messages for key, messages in error.errors.items()
+        custom_errors = {key.removeprefix(custom_fields.PREFIX): messages for key, messages in error.errors.items()
                          if key.startswith(custom_fields.PREFIX)}
+        form_failed(form, error, {custom_fields.PREFIX + key: CUSTOM_PREFIX + key for key in custom_errors})
         return _ticket_page(ticket, custom_errors=custom_errors, status=error.status, **forms)
     flash(message, "success")
     return redirect(url_for("desk.ticket", ticket_id=ticket.id), 303)
@@ -198,16 +197,15 @@ def _custom_values() -> dict[str, Any]:
     return values
 
 
-def _asset_label(asset: Asset) -> str:
-    return f"{asset.product} · {asset.serial_number}"
+def _asset_choices(assets: list[Asset]) -> list:
+    return options([("", _("No asset"))] + [(asset.id, f"{asset.product} · {asset.serial_number}") for asset in assets])
 
 
 def _edit_form(ticket: Ticket, assets: list[Asset] | None = None) -> TicketEditForm:
     form = TicketEditForm(obj=ticket if request.method == "GET" else None)
     if request.method == "GET":
         form.priority.data = ticket.priority.value
-    assets = assets if assets is not None else _assets(ticket)
-    form.asset_id.choices = options([("", _("No asset"))] + [(asset.id, _asset_label(asset)) for asset in assets])
+    form.asset_id.choices = _asset_choices(assets if assets is not None else _assets(ticket))
     return form
 
 
@@ -223,8 +221,7 @@ def _status_form(ticket: Ticket) -> StatusForm:
 
 def _job_form(ticket: Ticket, assets: list[Asset] | None = None) -> JobForm:
     form = JobForm()
-    assets = assets if assets is not None else _assets(ticket)
-    form.asset_id.choices = options([("", _("No asset"))] + [(asset.id, _asset_label(asset)) for asset in assets])
+    form.asset_id.choices = _asset_choices(assets if assets is not None else _assets(ticket))
     if request.method == "GET":
         form.asset_id.data = ticket.asset_id
     return form

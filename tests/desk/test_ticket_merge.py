@@ -90,3 +90,14 @@ def test_merge_on_the_page_and_the_page_of_a_points_to_b(pages, client, make):
     page = text_of(client.get(f"/tickets/{duplicate.id}"))
     assert f"This ticket was merged into {original.reference}" in page
     assert "merged this ticket into" in page
+
+
+def test_merge_records_how_many_rows_moved(api, make):
+    duplicate, original, _job = two_tickets(make)
+    response = api.as_user(make.user("agent")).post(f"tickets/{duplicate.id}/merge", {"target_id": original.id})
+    assert response.status_code == 200
+    events = {event.action: event.data for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(["ticket.merged", "ticket.merged_from"])))}
+    moved = {"messages": 2, "attachments": 1, "jobs": 1, "mails": 0}  # the first message and the note
+    assert {key: events["ticket.merged"][key] for key in moved} == moved
+    assert {key: events["ticket.merged_from"][key] for key in moved} == moved

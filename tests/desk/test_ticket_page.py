@@ -203,3 +203,32 @@ def test_due_time_is_shown_and_overdue_in_words(pages, client, make):
     ticket.due_at = ticket.created_at - timedelta(minutes=1)
     db.session.commit()
     assert "Overdue" in text_of(client.get(f"/tickets/{ticket.id}"))
+
+
+def test_status_and_note_refuse_bad_input_naming_the_field_and_change_nothing(pages, client, make):
+    pages.login_as("agent")
+    ticket = make.ticket()
+    for action, data, field in (("status", {"status": "no_such"}, "status"), ("status", {}, "status"),
+                                ("notes", {"body": "  "}, "body"), ("notes", {"body": "x" * 20001}, "body")):
+        response = post(pages, client, ticket, action, data)
+        assert response.status_code == 422, data
+        assert f'id="{field}-error"' in response.get_data(as_text=True), data
+    assert reloaded(ticket).status.key == "new"
+    assert count(TicketMessage, TicketMessage.kind == MessageKind.NOTE) == 0
+    assert count(AuditEvent, AuditEvent.action.in_(["ticket.status_changed", "ticket.note_added"])) == 0
+
+
+@pytest.mark.parametrize(("role", "expected"), [("agent", 303), ("admin", 303), ("billing", 403),
+                                                ("technician", 403), (None, 302)])
+def test_only_agents_and_admins_work_a_ticket(pages, client, make, role, expected):
+    ticket = make.ticket(subject="Original")
+    if role is not None:
+        pages.login_as(role)
+    token = pages.token(f"/tickets/{ticket.id}" if role else "/login")  # a refusal page carries one too
+    for action, data in (("edit", {"subject": "Changed", "priority": "medium"}), ("status", {"status": "on_hold"}),
+                         ("notes", {"body": "Called back."})):
+        response = client.post(f"/tickets/{ticket.id}/{action}", data={"csrf_token": token, **data})
+        assert response.status_code == expected, (role, action)
+    ticket = reloaded(ticket)
+    worked = (ticket.subject, ticket.status.key, count(TicketMessage, TicketMessage.kind == MessageKind.NOTE))
+    assert worked == (("Changed", "on_hold", 1) if expected == 303 else ("Original", "new", 0))
