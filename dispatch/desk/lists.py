@@ -6,16 +6,16 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import contains_eager, selectinload
 
-from dispatch.dbtypes import UTCDateTime, utcnow
+from dispatch.dbtypes import utcnow
 from dispatch.desk import search
-from dispatch.desk.models import Ticket, TicketStatus
+from dispatch.desk.models import STATE_RANKS, Ticket, TicketStatus
 from dispatch.enums import Channel, Priority, StatusCategory
 from dispatch.errors import Invalid
 from dispatch.extensions import db
@@ -25,19 +25,12 @@ VIEWS = ("mine", "unassigned", "due_soon", "escalated", "queue", "all")
 SORTS = ("urgent", "newest")
 # "Due soon": the next due time (first response, else resolution) falls within this window, or has passed.
 DUE_SOON = timedelta(hours=4)
-# Tickets without a due time sort after every dated one.
-NEVER = datetime(9999, 12, 31, tzinfo=UTC)
-
-CATEGORY_RANK = case({StatusCategory.OPEN: 0, StatusCategory.PAUSED: 1},
-                     value=TicketStatus.category, else_=2)
 PRIORITY_RANK = case({Priority.URGENT: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3},
                      value=Ticket.priority, else_=4)
-# Until the first reply the first-response target is the one that runs out first.
-NEXT_DUE = case((and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at.is_not(None)),
-                 Ticket.first_response_due_at), else_=Ticket.due_at)
-DUE_KEY = func.coalesce(NEXT_DUE, literal(NEVER, UTCDateTime()), type_=UTCDateTime())
-# Open before paused before closed; overdue first (their due time is the earliest); then due time, priority, age.
-URGENT_KEYS = (CATEGORY_RANK, DUE_KEY, PRIORITY_RANK, Ticket.created_at, Ticket.id)
+# Open before paused before closed; overdue first (their due time is the earliest); then priority and age.
+# The first two keys are ix_tickets_urgent, so a page reads the index in order and sorts only the ties.
+URGENT_KEYS = (Ticket.state_rank, Ticket.next_due_at, PRIORITY_RANK, Ticket.created_at, Ticket.id)
+NOT_CLOSED = Ticket.state_rank < STATE_RANKS[StatusCategory.CLOSED]
 
 
 @dataclass
@@ -72,22 +65,18 @@ def list_statement(filters: TicketFilters, user_id: int, now: datetime) -> Selec
     # Views list the work still to do; a search, or asking for a status or state, finds closed tickets too.
     searching = bool(filters.q and filters.q.strip())
     if filters.status is None and filters.state is None and not searching:
-        statement = statement.where(_status_in(TicketStatus.category != StatusCategory.CLOSED))
+        statement = statement.where(NOT_CLOSED)
     if filters.status:
-        statement = statement.where(_status_in(TicketStatus.key == filters.status))
+        statement = statement.where(Ticket.status_id.in_(
+            select(TicketStatus.id).where(TicketStatus.key == filters.status).scalar_subquery()))
     if filters.state:
-        statement = statement.where(_status_in(TicketStatus.category == StatusCategory(filters.state)))
+        statement = statement.where(Ticket.state_rank == STATE_RANKS[StatusCategory(filters.state)])
     for column, value in ((Ticket.priority, filters.priority), (Ticket.category, filters.category),
                           (Ticket.channel, filters.channel), (Ticket.queue_id, filters.queue_id),
                           (Ticket.owner_id, filters.owner_id), (Ticket.customer_id, filters.customer_id)):
         if value is not None:
             statement = statement.where(column == value)
     return statement
-
-
-def _status_in(condition: ColumnElement) -> ColumnElement:
-    """Tickets whose status meets ``condition``, written so that the status indexes on tickets are used."""
-    return Ticket.status_id.in_(select(TicketStatus.id).where(condition).scalar_subquery())
 
 
 def _view_conditions(view: str, user_id: int, queue_id: int | None, now: datetime) -> list[ColumnElement]:
@@ -107,8 +96,7 @@ def _view_conditions(view: str, user_id: int, queue_id: int | None, now: datetim
 
 
 def _due_before(limit: datetime) -> ColumnElement:
-    return or_(Ticket.due_at <= limit,
-               and_(Ticket.first_responded_at.is_(None), Ticket.first_response_due_at <= limit))
+    return Ticket.next_due_at <= limit
 
 
 def ticket_page(filters: TicketFilters, user_id: int, cursor: str | None, limit: int,
@@ -135,12 +123,19 @@ def keyset_page(statement: Select, keys: tuple, cursor: str | None, limit: int) 
 
 
 def _after(keys: tuple, values: list[Any]) -> ColumnElement:
-    """``keys > values`` compared as tuples, written out so that each value binds with its key's type."""
+    """``keys > values`` compared as tuples, written out so that each value binds with its key's type.
+
+    The first two keys also bound the rows as a row value, ``(k1, k2) >= (v1, v2)``: the databases turn that
+    into a range of the index the order comes from, where the written-out form made them read the list from
+    its start (175 ms for page 2 of 40,000 open tickets on SQLite).
+    """
     clauses = []
     for position, key in enumerate(keys):
         equal = [keys[index] == values[index] for index in range(position)]
         clauses.append(and_(*equal, key > values[position]))
-    return or_(*clauses)
+    bound = (literal(value, key.type) for key, value in zip(keys[:2], values[:2], strict=True))
+    start = tuple_(*keys[:2]) >= tuple_(*bound)
+    return and_(start, or_(*clauses))
 
 
 def _encode(values: tuple) -> str:
@@ -169,12 +164,13 @@ def view_counts(user_id: int, now: datetime | None = None) -> dict[str, Any]:
     def counted(condition: ColumnElement) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    # Grouped by state too, so that the rows come straight from ix_tickets_view_counts (its order, its columns).
     rows = db.session.execute(
         select(Ticket.queue_id, func.count(), counted(Ticket.owner_id == user_id),
                counted(Ticket.owner_id.is_(None)), counted(_due_before(now + DUE_SOON)),
                counted(Ticket.escalation_level > 0))
-        .where(_status_in(TicketStatus.category != StatusCategory.CLOSED))
-        .group_by(Ticket.queue_id)
+        .where(NOT_CLOSED)
+        .group_by(Ticket.state_rank, Ticket.queue_id)
     ).all()
     counts: dict[str, Any] = {view: 0 for view in VIEWS if view != "queue"} | {"queues": {}}
     for queue_id, total, mine, unassigned, due_soon, escalated in rows:
@@ -182,5 +178,5 @@ def view_counts(user_id: int, now: datetime | None = None) -> dict[str, Any]:
                             ("escalated", escalated)):
             counts[view] += int(value)
         if queue_id is not None:
-            counts["queues"][queue_id] = int(total)
+            counts["queues"][queue_id] = counts["queues"].get(queue_id, 0) + int(total)
     return counts

@@ -62,7 +62,6 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
         subcategory=data.get("subcategory"),
         priority=priority,
         queue_id=data.get("queue_id"),
-        status_id=status_by_key("new").id,
         owner_id=data.get("owner_id"),
         customer_id=customer.id,
         contact_id=data.get("contact_id"),
@@ -75,6 +74,7 @@ def create_ticket(data: dict[str, Any], actor_id: int | None = None) -> Ticket:
         created_at=opened_at,
     )
     ticket.customer = customer
+    ticket.move_to(status_by_key("new"))
     db.session.add(ticket)
     sla.start_clock(ticket, opened_at)
     db.session.flush()
@@ -98,7 +98,7 @@ def change_status(ticket: Ticket, status_key: str, actor_id: int | None) -> Tick
     if status.id == before.id:
         return ticket
     now = utcnow()
-    ticket.status_id, ticket.status = status.id, status
+    ticket.move_to(status)
     if status.category == StatusCategory.CLOSED and before.category != StatusCategory.CLOSED:
         ticket.resolved_at = now
     elif status.category != StatusCategory.CLOSED and before.category == StatusCategory.CLOSED:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from dispatch.dbtypes import utcnow
-from dispatch.desk.models import Ticket, TicketMessage
+from dispatch.desk.models import STATE_RANKS, Ticket, TicketMessage
 from dispatch.desk.services import status_by_key
 from dispatch.desk.sla.models import SlaPolicy
 from dispatch.enums import Channel, MessageKind, Priority, Role
@@ -32,7 +32,7 @@ def add_tickets(customer_ids: list[int], queue_ids: list[int], owner_ids: list[i
     """``count`` tickets: 80% closed, 12% open, 8% on hold; due times around now; every fourth with a message."""
     generator = random.Random(start)
     now = utcnow()
-    status = {key: status_by_key(key).id for key in ("new", "open", "on_hold", "closed")}
+    statuses = {key: status_by_key(key) for key in ("new", "open", "on_hold", "closed")}
     policies = dict(db.session.execute(select(SlaPolicy.priority, SlaPolicy.id).where(
         SlaPolicy.customer_group.is_(None))).all())
     rows = []
@@ -49,7 +49,7 @@ def add_tickets(customer_ids: list[int], queue_ids: list[int], owner_ids: list[i
             "description": f"The {words[2]} shows code E{number % 90}.",
             "priority": (priority := generator.choice(list(Priority))), "sla_policy_id": policies.get(priority),
             "category": CATEGORIES[number % len(CATEGORIES)],
-            "status_id": status[key], "customer_id": customer_ids[number % len(customer_ids)],
+            "status_id": statuses[key].id, "state_rank": STATE_RANKS[statuses[key].category], "customer_id": customer_ids[number % len(customer_ids)],
             "queue_id": queue_ids[number % len(queue_ids)] if number % 3 else None,
             "owner_id": owner_ids[number % 7 % len(owner_ids)] if number % 5 else None,
             "escalation_level": 1 if number % 41 == 0 else 0, "custom_fields": {},

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 
 from dispatch.dbtypes import utcnow
-from dispatch.desk import services
-from dispatch.desk.models import Ticket
+from dispatch.desk import lists, services
+from dispatch.desk.models import STATE_RANKS, Ticket, TicketStatus
+from dispatch.enums import MessageKind, StatusCategory
 from dispatch.extensions import db
-from tests.support.queries import recorded_statements
+from tests.support.queries import recorded_statements, sqlite_plans
 from tests.views.helpers import text_of
 
 
@@ -88,6 +90,54 @@ def test_views_mine_unassigned_due_soon_escalated_and_queue(api, make):
     problem = client.get("tickets?view=queue")
     assert problem.status_code == 422 and "queue_id" in problem.json["errors"]
     assert "view" in client.get("tickets?view=everything").json["errors"]
+
+
+def test_the_first_response_target_counts_until_the_first_reply_then_the_resolution_target(api, make):
+    customer = make.customer()
+    waiting, answered = make.ticket(customer), make.ticket(customer)
+    now = utcnow()
+    for ticket in (waiting, answered):
+        db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(
+            first_response_due_at=now + timedelta(hours=1), due_at=now + timedelta(hours=8)))
+    db.session.commit()
+    client = api.as_user(make.user("agent"))
+    assert set(ids(client, "view=due_soon")) == {waiting.id, answered.id}
+
+    services.add_message(db.session.get(Ticket, answered.id), MessageKind.REPLY, "We come on Monday.")
+    db.session.commit()
+    assert ids(client, "view=due_soon") == [waiting.id]
+    assert ids(client, "limit=10") == [waiting.id, answered.id]
+    assert db.session.get(Ticket, answered.id).next_due_at == db.session.get(Ticket, answered.id).due_at
+
+
+def test_the_state_kept_on_the_ticket_follows_every_status_change(make):
+    ticket = make.ticket(make.customer())
+    assert ticket.state_rank == STATE_RANKS[StatusCategory.OPEN]
+    services.change_status(ticket, "on_hold", None)
+    assert ticket.state_rank == STATE_RANKS[StatusCategory.PAUSED]
+    services.change_status(ticket, "closed", None)
+    assert ticket.state_rank == STATE_RANKS[StatusCategory.CLOSED]
+    services.add_message(ticket, MessageKind.CUSTOMER, "It is broken again.")  # reopens
+    db.session.commit()
+    stored = db.session.execute(select(Ticket.state_rank, TicketStatus.category)
+                                .join(TicketStatus, TicketStatus.id == Ticket.status_id)
+                                .where(Ticket.id == ticket.id)).one()
+    assert stored == (STATE_RANKS[StatusCategory.OPEN], StatusCategory.OPEN)
+
+
+def test_the_urgent_order_and_the_filters_read_indexes_not_the_whole_table(app, make):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan's wording is SQLite's; PostgreSQL's plans are measured in tests/bench")
+    make.ticket(make.customer())
+
+    def plan(**values) -> str:
+        return sqlite_plans(lambda: lists.ticket_page(lists.TicketFilters.of(values), 1, None, 50))[0]
+
+    urgent = plan(view="all")
+    assert "ix_tickets_urgent" in urgent and "RIGHT PART OF ORDER BY" in urgent, urgent  # only ties sorted
+    for values in ({"category": "heating", "sort": "newest"}, {"channel": "email", "sort": "newest"},
+                   {"view": "due_soon"}, {"state": "paused"}):
+        assert "SCAN tickets" not in plan(**values), values
 
 
 def test_filters_status_priority_category_channel_owner_customer(api, make):

@@ -161,7 +161,7 @@ def _breach(ticket: Ticket, target: str, due: datetime, policy: SlaPolicy, run: 
     if policy.set_escalated_status and run.escalated_status is not None \
             and ticket.status_id != run.escalated_status.id:
         before = ticket.status
-        ticket.status_id, ticket.status = run.escalated_status.id, run.escalated_status
+        ticket.move_to(run.escalated_status)
         audit.record("ticket.status_changed", ticket, None, before=before.key, after=ESCALATED_STATUS)
     _escalate(ticket, 1, run, [], admins=False)  # owner and team lead have the breach mail
 

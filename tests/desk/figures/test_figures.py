@@ -41,7 +41,7 @@ def ticket(make, customer, *, channel, category, queue, owner, created, responde
     made.due_at = created + timedelta(days=2) if sla else None
     made.first_response_breached_at = made.resolution_breached_at = None
     made.escalation_level = made.reopened_count = 0
-    made.status_id = status_by_key(status).id
+    made.move_to(status_by_key(status))
     for key, value in fields.items():
         setattr(made, key, value)
     return made
