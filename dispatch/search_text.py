@@ -2,8 +2,8 @@
 
 Typed text never reaches either engine's query syntax: it is cut into words of letters and digits only, so
 operators, quotes, brackets, ``NEAR`` or ``:*`` become plain words or disappear, and each word is quoted.
-Words are lower-cased, not case-folded: FTS5's unicode61 tokenizer and PostgreSQL's 'simple' configuration
-keep "ß", so "straße" must stay "straße" to match.
+Words are lower-cased, not case-folded: FTS5's unicode61 tokenizer keeps "ß", so "straße" must stay "straße" to
+match. Both engines ignore diacritics ("cafe" finds "café"); PostgreSQL's unaccent() also writes "ß" as "ss".
 """
 
 from __future__ import annotations
@@ -13,12 +13,20 @@ from typing import Literal
 
 MAX_TERMS = 12  # more words hardly change a ranking and make a long query
 
-# The text PostgreSQL indexes, word for word as in migrations/versions/0010_desk_service_desk.py: a query must
-# use the same expression to hit the GIN index.
+# The text PostgreSQL indexes, word for word as in migrations/versions/0012_search_without_accents.py: a query
+# must use the same expression to hit the GIN index.
 TICKET_TEXT = "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')"
+MESSAGE_TEXT = "coalesce(body, '')"
 ARTICLE_TEXT = "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '')"
+# PostgreSQL's IMMUTABLE unaccent() of migration 0012, applied to the indexed text and to each query alike.
+PG_UNACCENT = "dispatch_unaccent"
 MAX_WORD = 60
 WORD = re.compile(r"[^\W_]+")
+
+
+def pg_document(text_sql: str) -> str:
+    """The indexed ``to_tsvector`` expression of PostgreSQL for ``text_sql`` (one of the *_TEXT constants)."""
+    return f"to_tsvector('simple', {PG_UNACCENT}({text_sql}))"
 
 
 def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:

@@ -1,7 +1,8 @@
 """Full-text search of tickets: reference, subject, description and message bodies, ranked.
 
 SQLite searches the FTS5 tables ``tickets_fts`` and ``ticket_messages_fts``; PostgreSQL the GIN indexes on
-``to_tsvector('simple', ...)`` (migration 0010), with the same expressions so that the indexes are used.
+``to_tsvector('simple', dispatch_unaccent(...))`` (migration 0012), with the same expressions so that the
+indexes are used. Both ignore diacritics.
 Whatever a person types becomes a list of plain word prefixes: no query syntax of either engine reaches it.
 """
 
@@ -13,7 +14,7 @@ from sqlalchemy import Select, bindparam, column, false, func, literal, select, 
 
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
-from dispatch.search_text import TICKET_TEXT, fts_query, words
+from dispatch.search_text import MESSAGE_TEXT, PG_UNACCENT, TICKET_TEXT, fts_query, pg_document, words
 
 REFERENCE = re.compile(r"^\s*([A-Za-z]{1,4}-\d{4}-\d{1,9})\s*$")
 # Matches in a message count half as much as the same match in the ticket's own text.
@@ -27,13 +28,14 @@ UNION ALL
 SELECT ticket_messages.ticket_id, :weight * bm25(ticket_messages_fts) FROM ticket_messages_fts
 JOIN ticket_messages ON ticket_messages.id = ticket_messages_fts.rowid WHERE ticket_messages_fts MATCH :query
 """
-# TICKET_TEXT is a constant; the words are bound parameters.
+# The expressions are constants; the words are bound parameters.
+_TSQUERY = f"to_tsquery('simple', {PG_UNACCENT}(:query))"
 _POSTGRESQL = f"""
-SELECT id AS ticket_id, -ts_rank(to_tsvector('simple', {TICKET_TEXT}), to_tsquery('simple', :query)) AS rank
-FROM tickets WHERE to_tsvector('simple', {TICKET_TEXT}) @@ to_tsquery('simple', :query)
+SELECT id AS ticket_id, -ts_rank({pg_document(TICKET_TEXT)}, {_TSQUERY}) AS rank
+FROM tickets WHERE {pg_document(TICKET_TEXT)} @@ {_TSQUERY}
 UNION ALL
-SELECT ticket_id, -:weight * ts_rank(to_tsvector('simple', coalesce(body, '')), to_tsquery('simple', :query))
-FROM ticket_messages WHERE to_tsvector('simple', coalesce(body, '')) @@ to_tsquery('simple', :query)
+SELECT ticket_id, -:weight * ts_rank({pg_document(MESSAGE_TEXT)}, {_TSQUERY})
+FROM ticket_messages WHERE {pg_document(MESSAGE_TEXT)} @@ {_TSQUERY}
 """  # noqa: S608
 
 

@@ -1,8 +1,8 @@
-"""Full-text matching of articles and tickets, on the indexes migration 0010 made, safe for any input.
+"""Full-text matching of articles and tickets, on the indexes of migrations 0010 and 0012, safe for any input.
 
 User text never reaches the search syntax as typed: ``dispatch.search_text`` cuts it into quoted words. SQLite
-reads the external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple', ...)``
-of exactly the expression its GIN index was built on, or the index is not used.
+reads the external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple',
+dispatch_unaccent(...))`` of exactly the expression its GIN index was built on, or the index is not used.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
 
 from dispatch.extensions import db
-from dispatch.search_text import ARTICLE_TEXT, MAX_TERMS, TICKET_TEXT, fts_query, words
+from dispatch.search_text import ARTICLE_TEXT, MAX_TERMS, PG_UNACCENT, TICKET_TEXT, fts_query, words
 
 # Stop words of our three languages: they say nothing about what a text is about (a block: easier to read).
 _STOP_WORDS_TEXT = """
@@ -71,8 +71,8 @@ def matching(stmt: Select, target: SearchTarget, id_column: ColumnElement, terms
     if dialect == "postgresql":
         # 'simple' written out, not bound: the index expression must match a constant, also in a prepared plan.
         simple = literal_column("'simple'::regconfig")
-        vector = func.to_tsvector(simple, literal_column(_qualified(target)))
-        tsquery = func.to_tsquery(simple, query)
+        vector = func.to_tsvector(simple, getattr(func, PG_UNACCENT)(literal_column(_qualified(target))))
+        tsquery = func.to_tsquery(simple, getattr(func, PG_UNACCENT)(query))
         return stmt.where(vector.op("@@")(tsquery)).order_by(func.ts_rank(vector, tsquery).desc())
     fts = table(target.fts_table, column("rowid"))
     return (stmt.join(fts, fts.c.rowid == id_column)

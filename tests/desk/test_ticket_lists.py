@@ -13,7 +13,7 @@ from dispatch.desk import lists, services
 from dispatch.desk.models import STATE_RANKS, Ticket, TicketStatus
 from dispatch.enums import MessageKind, StatusCategory
 from dispatch.extensions import db
-from tests.support.queries import recorded_statements, sqlite_plans
+from tests.support.queries import query_plans, recorded_statements
 from tests.views.helpers import text_of
 
 
@@ -131,7 +131,7 @@ def test_the_urgent_order_and_the_filters_read_indexes_not_the_whole_table(app, 
     make.ticket(make.customer())
 
     def plan(**values) -> str:
-        return sqlite_plans(lambda: lists.ticket_page(lists.TicketFilters.of(values), 1, None, 50))[0]
+        return query_plans(lambda: lists.ticket_page(lists.TicketFilters.of(values), 1, None, 50))[0]
 
     urgent = plan(view="all")
     assert "ix_tickets_urgent" in urgent and "RIGHT PART OF ORDER BY" in urgent, urgent  # only ties sorted

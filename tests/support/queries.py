@@ -32,8 +32,9 @@ def recorded_statements() -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def sqlite_plans(work: Callable[[], object]) -> list[str]:
-    """SQLite's query plan (EXPLAIN QUERY PLAN, steps joined by " | ") of each SELECT that ``work`` sends."""
+def query_plans(work: Callable[[], object]) -> list[str]:
+    """The database's plan (steps joined by " | ") of each SELECT that ``work`` sends, explained on the session's
+    connection (so that a ``SET LOCAL`` of the test applies)."""
     sent: list[tuple[str, object]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
@@ -46,7 +47,8 @@ def sqlite_plans(work: Callable[[], object]) -> list[str]:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     connection = db.session.connection()
-    return [" | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+    explain, step = ("EXPLAIN QUERY PLAN", 3) if db.engine.dialect.name == "sqlite" else ("EXPLAIN", 0)
+    return [" | ".join(row[step].strip() for row in connection.exec_driver_sql(f"{explain} {statement}", parameters))
             for statement, parameters in sent]
 
 
