@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
-from flask import Response, current_app
+from flask import Response, current_app, stream_with_context
+
+from dispatch.reporting import csvfile
 
 # RFC 5987 attr-char besides letters and digits: what filename* may carry unencoded.
 ATTR_CHARS = "!#$&+-.^_`|~"
@@ -29,3 +32,8 @@ def download(body: bytes | str | Iterable[bytes], mimetype: str, filename: str, 
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response
+
+
+def csv_download(header: list[str], rows: Iterable[Any], style: str, filename: str) -> Response:
+    """A CSV file streamed row by row in one of ``csvfile.STYLES`` (the request stays open while it streams)."""
+    return download(stream_with_context(csvfile.stream(header, rows, csvfile.STYLES[style])), "text/csv", filename)

@@ -106,6 +106,11 @@ class Asset(db.Model):
     customer: Mapped[Customer] = relationship(back_populates="assets")
     site: Mapped[Site | None] = relationship()
 
+    @property
+    def label(self) -> str:
+        """How a list of choices names the asset: product and serial number."""
+        return f"{self.product} · {self.serial_number}"
+
 
 class Contract(db.Model):
     """A service contract covering some of a customer's assets."""

@@ -198,7 +198,7 @@ def _custom_values() -> dict[str, Any]:
 
 
 def _asset_choices(assets: list[Asset]) -> list:
-    return options([("", _("No asset"))] + [(asset.id, f"{asset.product} · {asset.serial_number}") for asset in assets])
+    return options([("", _("No asset"))] + [(asset.id, asset.label) for asset in assets])
 
 
 def _edit_form(ticket: Ticket, assets: list[Asset] | None = None) -> TicketEditForm:

@@ -3,17 +3,16 @@ frequent-questions report."""
 
 from __future__ import annotations
 
-from flask import current_app, request, stream_with_context, url_for
+from flask import current_app, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.downloads import download
+from dispatch.api.downloads import csv_download
 from dispatch.auth.access import roles_required
 from dispatch.desk import services as desk
 from dispatch.enums import Role
 from dispatch.extensions import limiter
 from dispatch.knowledge import questions, services
-from dispatch.reporting import csvfile
 from dispatch.reporting.api import CSV, CSV_DESCRIPTION, CsvArgs, PeriodArgs
 from dispatch.reporting.services import period
 
@@ -124,5 +123,5 @@ def frequent_questions(args: dict):
 def frequent_questions_csv(args: dict):
     """The frequent-questions report as CSV: categories first, then words."""
     report = questions.frequent_questions(period(args["start"], args["end"]))
-    rows = csvfile.stream(questions.csv_header(), questions.csv_rows(report), csvfile.STYLES[args["style"]])
-    return download(stream_with_context(rows), "text/csv", f"frequent-questions_{report.period.slug}.csv")
+    return csv_download(questions.csv_header(), questions.csv_rows(report), args["style"],
+                        f"frequent-questions_{report.period.slug}.csv")

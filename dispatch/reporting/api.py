@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.downloads import download
+from dispatch.api.downloads import csv_download
 from dispatch.auth.access import roles_required
 from dispatch.enums import Role
 from dispatch.reporting import csvfile, exports, hours
@@ -69,11 +69,6 @@ class HoursReportOut(Schema):
     totals = fields.Nested(HoursTotalsOut)
 
 
-def _csv(header: list[str], rows: Iterable[Any], style: str, filename: str) -> Response:
-    """A streamed CSV download."""
-    return download(stream_with_context(csvfile.stream(header, rows, csvfile.STYLES[style])), "text/csv", filename)
-
-
 @blp.route("/reports/hours", methods=["GET"])
 @roles_required(*HOURS_ROLES)
 @blp.arguments(HoursArgs, location="query")
@@ -90,7 +85,7 @@ def hours_report(args: dict):
 def hours_csv(args: dict):
     """The hours report as CSV, with a total row."""
     report = hours.hours_report(period(args["start"], args["end"]), args["group_by"])
-    return _csv(hours.csv_header(report.group_by), hours.csv_rows(report), args["style"],
+    return csv_download(hours.csv_header(report.group_by), hours.csv_rows(report), args["style"],
                 f"hours-by-{report.group_by}_{report.period.slug}.csv")
 
 
@@ -115,4 +110,4 @@ def invoice_lines_csv(args: dict):
 def _export(kind: str, header: Callable[[], list[str]], rows: Callable[[Period], Iterator[list[Any]]],
             args: dict) -> Response:
     chosen = period(args["start"], args["end"])  # checked before the stream starts: a bad period is a 422
-    return _csv(header(), rows(chosen), args["style"], exports.file_name(kind, chosen))
+    return csv_download(header(), rows(chosen), args["style"], exports.file_name(kind, chosen))

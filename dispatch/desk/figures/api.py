@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from dispatch.api.downloads import download
+from dispatch.api.downloads import csv_download
 from dispatch.auth.access import roles_required
 from dispatch.desk.figures import services
 from dispatch.enums import Role
-from dispatch.reporting import csvfile
 from dispatch.reporting.api import CSV, CSV_DESCRIPTION, CsvArgs
 
 FIGURE_ROLES = (Role.AGENT, Role.ADMIN)
@@ -78,7 +76,5 @@ def desk_figures(args: dict):
 def desk_figures_csv(args: dict):
     """One dimension's figures as CSV (channel, category, queue or agent), with a total row."""
     figures = services.desk_figures(services.figures_period(args["start"], args["end"]))
-    rows = csvfile.stream(services.csv_header(args["dimension"]), services.csv_rows(figures, args["dimension"]),
-                          csvfile.STYLES[args["style"]])
-    return download(stream_with_context(rows), "text/csv",
-                    f"desk-figures-by-{args['dimension']}_{figures.period.slug}.csv")
+    return csv_download(services.csv_header(args["dimension"]), services.csv_rows(figures, args["dimension"]),
+                        args["style"], f"desk-figures-by-{args['dimension']}_{figures.period.slug}.csv")

@@ -11,7 +11,6 @@ from flask_login import current_user
 from dispatch.auth.access import roles_required
 from dispatch.customers import services as customers
 from dispatch.customers.forms import AssetFields
-from dispatch.customers.models import Asset
 from dispatch.customers.views import SEARCH_LIMIT
 from dispatch.desk.assignment.services import active_queues
 from dispatch.desk.custom_fields.services import PREFIX as CUSTOM_ERROR
@@ -86,12 +85,8 @@ def _split_custom_errors(error: Invalid) -> dict[str, list[str]]:
 def _offer_choices(form: NewTicketForm, customer_id: int | None) -> None:
     """Offer the chosen customer's assets and the active queues."""
     form.asset_id.choices = options([("", _("No asset / not known"))] + [
-        (asset.id, _asset_label(asset)) for asset in customers.assets_of(customer_id)])
+        (asset.id, asset.label) for asset in customers.assets_of(customer_id)])
     form.queue_id.choices = options([("", _("No queue"))] + [(queue.id, queue.name) for queue in active_queues()])
-
-
-def _asset_label(asset: Asset) -> str:
-    return f"{asset.product} · {asset.serial_number}"
 
 
 def _intake_page(form: NewTicketForm, chosen: services.Caller | None, fields: list[CustomField],
