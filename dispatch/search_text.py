@@ -13,20 +13,12 @@ from typing import Literal
 
 MAX_TERMS = 12  # more words hardly change a ranking and make a long query
 
-# The text PostgreSQL indexes, word for word as in migrations/versions/0012_search_without_accents.py: a query
-# must use the same expression to hit the GIN index.
-TICKET_TEXT = "coalesce(reference, '') || ' ' || coalesce(subject, '') || ' ' || coalesce(description, '')"
-MESSAGE_TEXT = "coalesce(body, '')"
-ARTICLE_TEXT = "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, '')"
-# PostgreSQL's IMMUTABLE unaccent() of migration 0012, applied to the indexed text and to each query alike.
-PG_UNACCENT = "dispatch_unaccent"
+# PostgreSQL: each searched table's stored tsvector column (migration 0012), of its text without accents, and
+# how a query is made comparable with it.
+PG_VECTOR = "search_vector"
+PG_TSQUERY = "to_tsquery('simple', dispatch_unaccent({}))"
 MAX_WORD = 60
 WORD = re.compile(r"[^\W_]+")
-
-
-def pg_document(text_sql: str) -> str:
-    """The indexed ``to_tsvector`` expression of PostgreSQL for ``text_sql`` (one of the *_TEXT constants)."""
-    return f"to_tsvector('simple', {PG_UNACCENT}({text_sql}))"
 
 
 def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:

@@ -51,10 +51,11 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the search machinery of migration 0010 out of autogenerate: no model describes it."""
+    """Leave the search machinery of migrations 0010 and 0012 out of autogenerate: no model describes it."""
     search_table = type_ == "table" and bool(name) and "_fts" in name
     search_index = type_ == "index" and bool(name) and name.endswith("_search")
-    return not (search_table or search_index)
+    search_column = type_ == "column" and name == "search_vector"
+    return not (search_table or search_index or search_column)
 
 
 def run_migrations_offline():

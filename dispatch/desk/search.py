@@ -1,8 +1,7 @@
 """Full-text search of tickets: reference, subject, description and message bodies, ranked.
 
-SQLite searches the FTS5 tables ``tickets_fts`` and ``ticket_messages_fts``; PostgreSQL the GIN indexes on
-``to_tsvector('simple', dispatch_unaccent(...))`` (migration 0012), with the same expressions so that the
-indexes are used. Both ignore diacritics.
+SQLite searches the FTS5 tables ``tickets_fts`` and ``ticket_messages_fts``; PostgreSQL the stored
+``search_vector`` columns and their GIN indexes (migration 0012). Both ignore diacritics.
 Whatever a person types becomes a list of plain word prefixes: no query syntax of either engine reaches it.
 """
 
@@ -14,7 +13,7 @@ from sqlalchemy import Select, bindparam, column, false, func, literal, select, 
 
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
-from dispatch.search_text import MESSAGE_TEXT, PG_UNACCENT, TICKET_TEXT, fts_query, pg_document, words
+from dispatch.search_text import PG_TSQUERY, PG_VECTOR, fts_query, words
 
 REFERENCE = re.compile(r"^\s*([A-Za-z]{1,4}-\d{4}-\d{1,9})\s*$")
 # Matches in a message count half as much as the same match in the ticket's own text.
@@ -28,14 +27,12 @@ UNION ALL
 SELECT ticket_messages.ticket_id, :weight * bm25(ticket_messages_fts) FROM ticket_messages_fts
 JOIN ticket_messages ON ticket_messages.id = ticket_messages_fts.rowid WHERE ticket_messages_fts MATCH :query
 """
-# The expressions are constants; the words are bound parameters.
-_TSQUERY = f"to_tsquery('simple', {PG_UNACCENT}(:query))"
+# The words are a bound parameter.
+_TSQUERY = PG_TSQUERY.format(":query")
 _POSTGRESQL = f"""
-SELECT id AS ticket_id, -ts_rank({pg_document(TICKET_TEXT)}, {_TSQUERY}) AS rank
-FROM tickets WHERE {pg_document(TICKET_TEXT)} @@ {_TSQUERY}
+SELECT id AS ticket_id, -ts_rank({PG_VECTOR}, {_TSQUERY}) AS rank FROM tickets WHERE {PG_VECTOR} @@ {_TSQUERY}
 UNION ALL
-SELECT ticket_id, -:weight * ts_rank({pg_document(MESSAGE_TEXT)}, {_TSQUERY})
-FROM ticket_messages WHERE {pg_document(MESSAGE_TEXT)} @@ {_TSQUERY}
+SELECT ticket_id, -:weight * ts_rank({PG_VECTOR}, {_TSQUERY}) FROM ticket_messages WHERE {PG_VECTOR} @@ {_TSQUERY}
 """  # noqa: S608
 
 

@@ -1,20 +1,19 @@
 """Full-text matching of articles and tickets, on the indexes of migrations 0010 and 0012, safe for any input.
 
 User text never reaches the search syntax as typed: ``dispatch.search_text`` cuts it into quoted words. SQLite
-reads the external-content FTS5 tables (rowid = the row's id); PostgreSQL reads ``to_tsvector('simple',
-dispatch_unaccent(...))`` of exactly the expression its GIN index was built on, or the index is not used.
+reads the external-content FTS5 tables (rowid = the row's id); PostgreSQL the stored ``search_vector`` column
+and its GIN index.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, table, text
 
 from dispatch.extensions import db
-from dispatch.search_text import ARTICLE_TEXT, MAX_TERMS, PG_UNACCENT, TICKET_TEXT, fts_query, words
+from dispatch.search_text import MAX_TERMS, PG_TSQUERY, PG_VECTOR, fts_query, words
 
 # Stop words of our three languages: they say nothing about what a text is about (a block: easier to read).
 _STOP_WORDS_TEXT = """
@@ -36,15 +35,14 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 @dataclass(frozen=True)
 class SearchTarget:
-    """A searchable table: its FTS5 table and the PostgreSQL expression its GIN index was built on."""
+    """A searchable table and its FTS5 table (SQLite); on PostgreSQL its ``search_vector`` column."""
 
     table: str
     fts_table: str
-    pg_text: str
 
 
-ARTICLES = SearchTarget("knowledge_articles", "knowledge_articles_fts", ARTICLE_TEXT)
-TICKETS = SearchTarget("tickets", "tickets_fts", TICKET_TEXT)
+ARTICLES = SearchTarget("knowledge_articles", "knowledge_articles_fts")
+TICKETS = SearchTarget("tickets", "tickets_fts")
 
 
 def fold(word: str) -> str:
@@ -69,18 +67,10 @@ def matching(stmt: Select, target: SearchTarget, id_column: ColumnElement, terms
     dialect = db.engine.dialect.name
     query = fts_query(terms, dialect, any_term=any_term, prefix="last" if prefix_last else "none")
     if dialect == "postgresql":
-        # 'simple' written out, not bound: the index expression must match a constant, also in a prepared plan.
-        simple = literal_column("'simple'::regconfig")
-        vector = func.to_tsvector(simple, getattr(func, PG_UNACCENT)(literal_column(_qualified(target))))
-        tsquery = func.to_tsquery(simple, getattr(func, PG_UNACCENT)(query))
+        vector = literal_column(f"{target.table}.{PG_VECTOR}")
+        tsquery = text(PG_TSQUERY.format(":pg_query")).bindparams(pg_query=query)
         return stmt.where(vector.op("@@")(tsquery)).order_by(func.ts_rank(vector, tsquery).desc())
     fts = table(target.fts_table, column("rowid"))
     return (stmt.join(fts, fts.c.rowid == id_column)
             .where(text(f"{target.fts_table} MATCH :fts_query").bindparams(fts_query=query))
             .order_by(literal_column(f"{target.fts_table}.rank"), id_column.desc()))
-
-
-def _qualified(target: SearchTarget) -> str:
-    """The index expression with its columns named after their table, so that a join cannot make them
-    ambiguous; PostgreSQL still recognises it as the indexed expression."""
-    return re.sub(r"coalesce\((\w+)", rf"coalesce({target.table}.\1", target.pg_text)
