@@ -166,6 +166,15 @@ def test_canned_response_without_script_fills_the_reply(pages, client, make):
     assert client.get(f"/tickets/{ticket.id}/canned/999999").status_code == 404
 
 
+def test_a_canned_response_for_a_ticket_without_an_address_is_still_shown_to_read_out(pages, client, make):
+    pages.login_as("agent")
+    ticket = make.ticket(make.customer(name="Familie Bakker", email=None), subject="No hot water")
+    response = make.canned_response("Dear {customer_name}, we call you back today.", title="Call back")
+    text = text_of(client.get(f"/tickets/{ticket.id}?canned={response.id}"))
+    assert "replies cannot be mailed" in text
+    assert "Dear Familie Bakker, we call you back today." in text
+
+
 def test_page_shows_sidebar_history_and_costs_the_same_queries_for_small_and_large_customers(pages, client, make):
     pages.login_as("agent")
     counts = {}
