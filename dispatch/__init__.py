@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit,
         cli,
         i18n,
+        input_guard,
         models,  # noqa: F401  - every model registered on the metadata
         periodic,
         storage,
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_sqlite(app, db)
     api_package.init_app(app)
     web.init_app(app)
+    input_guard.init_app(app)  # after the API's CSRF check of session requests
     cli.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind a TLS proxy: client addresses (login rate limit) and https URLs come from its headers.

@@ -76,7 +76,8 @@ def get_customer(customer_id: int) -> Customer:
 def search_customers(text: str | None) -> Select:
     """Customers whose name, e-mail, phone or city contains ``text``, by name."""
     statement = select(Customer).order_by(Customer.name, Customer.id)
-    if text and text.strip():
+    text = (text or "").replace("\x00", "")  # no stored text holds a NUL, and PostgreSQL refuses one
+    if text.strip():
         needle = f"%{text.strip()}%"
         statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
                                         Customer.phone.ilike(needle), Customer.city.ilike(needle)))

@@ -140,3 +140,26 @@ def test_wrong_query_arguments_are_422_naming_each_one(callers):
 def test_a_forged_cursor_is_422_naming_it(callers, path):
     response = callers["admin"].get(path, query_string={"cursor": "forged"})
     assert refusal(response, "GET", path) and named(response.json["errors"], "cursor")
+
+
+def test_a_nul_character_in_any_text_is_422_naming_the_field_before_the_database_sees_it(callers):
+    before = table_counts()
+    checked = 0
+    for method, path, operation, components in operations(callers['anonymous'].client):
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            continue
+        properties = resolve(content["application/json"]["schema"], components)["properties"]
+        texts = [name for name, prop in properties.items() if resolve(prop, components).get("type") == "string"
+                 and "enum" not in resolve(prop, components) and "format" not in resolve(prop, components)]
+        if not texts:
+            continue
+        response = caller(callers, path).open(path, method, json={texts[0]: "Boiler\x00 noise"})
+        assert refusal(response, method, path) == {texts[0]: ["Remove the NUL character (U+0000)."]}
+        checked += 1
+    nested = callers["admin"].open("/api/v1/tickets", "POST", json={"subject": "ok", "custom_fields": {"a": ["x\x00"]}})
+    assert refusal(nested, "POST", "/api/v1/tickets") == {"custom_fields.a": ["Remove the NUL character (U+0000)."]}
+    search = callers["admin"].open("/api/v1/tickets", "GET", query_string={"q": "pump\x00"})
+    assert refusal(search, "GET", "/api/v1/tickets") == {"q": ["Remove the NUL character (U+0000)."]}
+    assert checked >= 15
+    assert table_counts() == before

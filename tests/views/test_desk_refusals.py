@@ -41,4 +41,7 @@ def test_lists_and_fragments_shrug_off_odd_queries(pages, client, make):
                  "/tickets/new/assets?customer_id=abc", "/tickets/new/customers?q=", "/tickets/new?customer_id=x"):
         assert client.get(path).status_code == 200, path
     assert "Odd Query BV" in text_of(client.get("/customers?page=0&q=Odd"))
+    # A NUL (which PostgreSQL refuses as a parameter) is dropped from a search, not a 500.
+    assert "Odd Query BV" in text_of(client.get("/customers?q=Odd%00"))
+    assert "Odd Query BV" in text_of(client.get("/tickets/new/customers?q=Odd%00"))
     assert customer.name in text_of(client.get(f"/tickets/new?customer_id={customer.id}"))

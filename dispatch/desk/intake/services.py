@@ -72,7 +72,8 @@ def _matches(text: str, *columns: ColumnElement, phone: ColumnElement) -> Column
 
 def find_callers(text: str | None, limit: int) -> list[Caller]:
     """Customers and contact persons whose name, e-mail or phone (or the customer's city) match: two queries."""
-    text = (text or "").strip()[:200]
+    # No stored text holds a NUL, and PostgreSQL refuses one in a parameter: drop it rather than fail.
+    text = (text or "").replace("\x00", "").strip()[:200]
     if not text:
         return []
     found = db.session.scalars(

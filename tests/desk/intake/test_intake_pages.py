@@ -228,3 +228,12 @@ def test_fragments_take_odd_input_without_failing(pages, client, make):
         assert response.status_code == 200, path
     assets = client.get("/tickets/new/assets?customer_id=999999").get_data(as_text=True)
     assert 'name="asset_id"' in assets and "SN-" not in assets  # nobody's assets: only "no asset"
+
+
+def test_a_nul_character_in_a_page_form_is_400_and_saves_nothing(pages, client):
+    pages.login_as("agent")
+    before = (count(Ticket), count(Customer))
+    response = client.post("/tickets/new", data=NEW_CUSTOMER | {"subject": "Boiler\x00 noise",
+                                                                "csrf_token": pages.token("/tickets/new")})
+    assert response.status_code == 400
+    assert (count(Ticket), count(Customer)) == before
