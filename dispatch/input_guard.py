@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from dispatch.api.problems import is_api_request, problem
 
 NUL = "\x00"
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def init_app(app: Flask) -> None:
@@ -24,38 +25,39 @@ def init_app(app: Flask) -> None:
 
 
 def nul_field(value: Any, path: str = "") -> str | None:
-    """The path of the first string in ``value`` (JSON: dicts, lists, strings) that holds a NUL, or None."""
+    """The path of the first string in ``value`` (JSON: dicts, lists, strings) that holds a NUL, or None.
+
+    A string in a list is named by the list (``tags``), a field of an object in a list by its place
+    (``lines.0.description``), as the schemas name their errors.
+    """
     if isinstance(value, str):
-        return path or "body" if NUL in value else None
+        return (path or "body") if NUL in value else None
     if isinstance(value, dict):
-        items = value.items()
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if NUL in str(key):
+                return name
+            if found := nul_field(item, name):
+                return found
     elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        name = f"{path}.{key}" if path else str(key)
-        if NUL in str(key):
-            return name
-        found = nul_field(item, name)
-        if found:
-            return found
+        for index, item in enumerate(value):
+            if found := nul_field(item, path if isinstance(item, str) else f"{path}.{index}"):
+                return found
     return None
 
 
 def _refuse_nul() -> Response | None:
     api = is_api_request()
-    found = None
-    if api:
-        found = nul_field({key: request.args.getlist(key) for key in request.args})
-        if found is None and request.is_json:
-            found = nul_field(request.get_json(silent=True))
-    if found is None and request.form:
-        found = nul_field({key: request.form.getlist(key) for key in request.form})
+    # Only a form-encoded body is read here: reading any other body fixes the stream's size limit before a view
+    # with a larger one (inbound mail) has set it.
+    form = request.form.items(multi=True) if request.mimetype in FORM_TYPES else ()
+    arguments = [*form, *(request.args.items(multi=True) if api else ())]
+    found = next((key for key, value in arguments if NUL in key or NUL in value), None)
+    if found is None and api and request.is_json:
+        found = nul_field(request.get_json(silent=True))
     if found is None:
         return None
     if not api:
         abort(400)
-    field = found.rsplit(".", 1)[0] if found.rsplit(".", 1)[-1].isdigit() and "." in found else found
     return problem(422, "Validation failed", _("Text may not contain NUL characters."),
-                   errors={field: [_("Remove the NUL character (U+0000).")]})
+                   errors={found: [_("Remove the NUL character (U+0000).")]})
