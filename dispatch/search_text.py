@@ -21,16 +21,26 @@ MAX_WORD = 60
 WORD = re.compile(r"[^\W_]+")
 
 
+MAX_TYPED = 200  # characters of a search box read by a LIKE search
+
+
+def typed(value: str | None) -> str:
+    """A search box's text for a LIKE search: trimmed, at most ``MAX_TYPED`` characters, without NUL.
+
+    Pages' query strings reach here unchecked (``dispatch.input_guard`` refuses NUL in the API and in forms);
+    no stored text holds a NUL, and PostgreSQL refuses one in a parameter, so it is dropped.
+    """
+    return (value or "").replace("\x00", "").strip()[:MAX_TYPED]
+
+
 def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:
     """The distinct words of ``value`` in order, lower-cased, at most ``limit``; search syntax never survives."""
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a cheap membership test when a whole text is read
     for match in WORD.finditer(value or ""):
-        word = match.group().lower()[:MAX_WORD]
-        if word not in found:
-            found.append(word)
+        found.setdefault(match.group().lower()[:MAX_WORD])
         if len(found) >= limit:
             break
-    return found
+    return list(found)
 
 
 def fts_query(terms: list[str], dialect: str, *, any_term: bool = False,

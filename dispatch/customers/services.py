@@ -19,6 +19,7 @@ from dispatch.enums import GeocodeStatus, Role
 from dispatch.errors import Invalid, get_or_not_found
 from dispatch.extensions import db
 from dispatch.scheduling.geo.services import queue_site_geocoding
+from dispatch.search_text import typed
 
 COVERABLE = ("labour", "parts", "callout")
 RECENT = 20  # tickets, jobs and invoices on a customer's overview
@@ -76,9 +77,9 @@ def get_customer(customer_id: int) -> Customer:
 def search_customers(text: str | None) -> Select:
     """Customers whose name, e-mail, phone or city contains ``text``, by name."""
     statement = select(Customer).order_by(Customer.name, Customer.id)
-    text = (text or "").replace("\x00", "")  # no stored text holds a NUL, and PostgreSQL refuses one
-    if text.strip():
-        needle = f"%{text.strip()}%"
+    text = typed(text)
+    if text:
+        needle = f"%{text}%"
         statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
                                         Customer.phone.ilike(needle), Customer.city.ilike(needle)))
     return statement
@@ -95,10 +96,11 @@ def customer_by_email(email: str) -> tuple[Customer | None, Contact | None]:
     Oldest first when several share it. The exact spellings are looked up on the e-mail indexes first; only
     addresses stored in another case need the slower scan under lower() (there is no index on lower(email)).
     """
-    for rows in (Customer, Contact):
-        found = db.session.scalar(select(rows).where(rows.email.in_({email, email.lower()})).order_by(rows.id).limit(1))
-        found = found or db.session.scalar(select(rows).where(func.lower(rows.email) == email.lower())
-                                           .order_by(rows.id).limit(1))
+    for model in (Customer, Contact):
+        found = db.session.scalar(select(model).where(model.email.in_({email, email.lower()}))
+                                  .order_by(model.id).limit(1))
+        found = found or db.session.scalar(select(model).where(func.lower(model.email) == email.lower())
+                                           .order_by(model.id).limit(1))
         if isinstance(found, Contact):
             return found.customer, found
         if found is not None:

@@ -15,6 +15,7 @@ from dispatch.customers.models import Customer
 from dispatch.enums import Role
 from dispatch.errors import Invalid
 from dispatch.forms import options
+from dispatch.search_text import typed
 from dispatch.web import form_failed
 
 bp = Blueprint("customers", __name__)
@@ -27,7 +28,7 @@ SEARCH_LIMIT = 10
 @roles_required(Role.AGENT, Role.ADMIN, Role.BILLING)
 def customers():  # noqa: ANN201
     """Customers by name, searchable, a page at a time."""
-    text = (request.args.get("q") or "").strip()[:200]
+    text = typed(request.args.get("q"))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = services.find_customers(text, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("customers/list.html", customers=rows[:PAGE_SIZE], q=text, page=page,

@@ -22,6 +22,7 @@ from dispatch.desk.custom_fields.services import validate_values
 from dispatch.desk.models import Ticket
 from dispatch.errors import Invalid, NotFound
 from dispatch.extensions import db
+from dispatch.search_text import typed
 
 # Country codes of our customers (NL, BE, DE); a number written with one is compared without it.
 COUNTRY_CODES = ("31", "32", "49")
@@ -72,8 +73,7 @@ def _matches(text: str, *columns: ColumnElement, phone: ColumnElement) -> Column
 
 def find_callers(text: str | None, limit: int) -> list[Caller]:
     """Customers and contact persons whose name, e-mail or phone (or the customer's city) match: two queries."""
-    # No stored text holds a NUL, and PostgreSQL refuses one in a parameter: drop it rather than fail.
-    text = (text or "").replace("\x00", "").strip()[:200]
+    text = typed(text)
     if not text:
         return []
     found = db.session.scalars(

@@ -21,6 +21,7 @@ from dispatch.desk.models import CustomField
 from dispatch.enums import Role
 from dispatch.errors import Invalid
 from dispatch.forms import options
+from dispatch.search_text import typed
 from dispatch.web import form_failed
 
 bp = Blueprint("intake", __name__)
@@ -91,7 +92,7 @@ def _offer_choices(form: NewTicketForm, customer_id: int | None) -> None:
 
 def _intake_page(form: NewTicketForm, chosen: services.Caller | None, fields: list[CustomField],
                  custom_errors: dict[str, list[str]]) -> str:
-    text = (request.args.get("q") or "").strip()[:200]
+    text = typed(request.args.get("q"))
     found = services.find_callers(text, SEARCH_LIMIT)
     if chosen is not None and chosen.key not in {hit.key for hit in found}:
         found.insert(0, chosen)
@@ -105,7 +106,7 @@ def _intake_page(form: NewTicketForm, chosen: services.Caller | None, fields: li
 @roles_required(*DESK)
 def customer_choices():  # noqa: ANN201
     """The customers and contact persons matching the intake search, as the agent types (an htmx fragment)."""
-    text = (request.args.get("q") or "").strip()[:200]
+    text = typed(request.args.get("q"))
     return render_template("desk/intake/_customer_choices.html", found=services.find_callers(text, SEARCH_LIMIT),
                            q=text, selected=None)
 
