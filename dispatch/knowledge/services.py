@@ -16,7 +16,7 @@ from dispatch.errors import Invalid, NotFound
 from dispatch.extensions import db
 from dispatch.knowledge import search
 from dispatch.knowledge.models import Article
-from dispatch.knowledge.similar import similar_panel  # noqa: F401 - the ticket page's entry
+from dispatch.knowledge.similar import similar_panel  # noqa: F401 - the API's entry (the page imports it directly)
 from dispatch.search_text import words
 
 LANGUAGES = ("nl", "de", "en")

@@ -156,11 +156,8 @@ def _file(inbound: InboundMail, mail: parsing.ParsedMail) -> tuple[str, Ticket]:
 
 
 def _customer_for(mail: parsing.ParsedMail) -> tuple[Customer, Contact | None, bool]:
-    """The customer writing (by their or a contact's address), or a new one named after the sender.
-
-    A new customer has only a name and an address to write to: the model requires a street address, and
-    nothing in a mail gives one, so street, postal code, city and country stay empty until an agent asks.
-    """
+    """The customer writing (by their or a contact's address), or a new one named after the sender, whose
+    street address stays unknown (no site) until an agent asks for it."""
     customer, contact = customers.customer_by_email(mail.from_address)
     if customer is not None:
         return customer, contact, False

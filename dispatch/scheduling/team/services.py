@@ -17,7 +17,7 @@ from dispatch.auth.models import User
 from dispatch.customers.models import Site
 from dispatch.dbtypes import utcnow
 from dispatch.enums import AbsenceReason, JobStatus, Role
-from dispatch.errors import Invalid, NotFound, get_or_not_found
+from dispatch.errors import Invalid, NotFound
 from dispatch.extensions import db
 from dispatch.pagination import Page, paginate
 from dispatch.scheduling.availability import BOOKED, WEEKDAYS
@@ -222,9 +222,9 @@ def add_absence(technician: User, data: dict[str, Any], actor_id: int | None) ->
 
 def get_absence(absence_id: int) -> Absence:
     """A technician's absence, or NotFound (desk agents' absences are the admins', through desk/assignment)."""
-    absence = get_or_not_found(Absence, absence_id, _l("Absence %(id)s does not exist.", id=absence_id))
-    owner = db.session.get(User, absence.technician_id)
-    if owner is None or owner.role != Role.TECHNICIAN:
+    absence = db.session.scalar(select(Absence).join(User, User.id == Absence.technician_id)
+                                .where(Absence.id == absence_id, User.role == Role.TECHNICIAN))
+    if absence is None:
         raise NotFound(_("Absence %(id)s does not exist.", id=absence_id))
     return absence
 
