@@ -83,16 +83,21 @@ def refusal(response, method: str, path: str) -> dict:
     return response.json["errors"]
 
 
+def json_bodies(callers):
+    """(method, path, properties with their $refs followed, client) of every operation that takes JSON."""
+    for method, path, operation, components in operations(callers['anonymous'].client):
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            properties = resolve(content["application/json"]["schema"], components)["properties"]
+            yield method, path, {name: resolve(prop, components) for name, prop in properties.items()}, \
+                caller(callers, path)
+
+
 def test_wrong_types_in_every_json_body_are_422_naming_each_field(callers):
     before = table_counts()
     checked = 0
-    for method, path, operation, components in operations(callers['anonymous'].client):
-        content = operation.get("requestBody", {}).get("content", {})
-        if "application/json" not in content:
-            continue
-        schema = resolve(content["application/json"]["schema"], components)
-        body = {name: wrong_value(prop, components) for name, prop in schema["properties"].items()}
-        client = caller(callers, path)
+    for method, path, properties, client in json_bodies(callers):
+        body = {name: wrong_value(prop, {}) for name, prop in properties.items()}
         response = client.open(path, method, json=body)
         errors = refusal(response, method, path)
         assert [name for name in body if not named(errors, name) and name not in CHECKED_LATER] == [], (
@@ -145,16 +150,12 @@ def test_a_forged_cursor_is_422_naming_it(callers, path):
 def test_a_nul_character_in_any_text_is_422_naming_the_field_before_the_database_sees_it(callers):
     before = table_counts()
     checked = 0
-    for method, path, operation, components in operations(callers['anonymous'].client):
-        content = operation.get("requestBody", {}).get("content", {})
-        if "application/json" not in content:
-            continue
-        properties = resolve(content["application/json"]["schema"], components)["properties"]
-        texts = [name for name, prop in properties.items() if resolve(prop, components).get("type") == "string"
-                 and "enum" not in resolve(prop, components) and "format" not in resolve(prop, components)]
+    for method, path, properties, client in json_bodies(callers):
+        texts = [name for name, prop in properties.items()
+                 if prop.get("type") == "string" and "enum" not in prop and "format" not in prop]
         if not texts:
             continue
-        response = caller(callers, path).open(path, method, json={texts[0]: "Boiler\x00 noise"})
+        response = client.open(path, method, json={texts[0]: "Boiler\x00 noise"})
         assert refusal(response, method, path) == {texts[0]: ["Remove the NUL character (U+0000)."]}
         checked += 1
     nested = callers["admin"].open("/api/v1/tickets", "POST", json={"subject": "ok", "custom_fields": {"a": ["x\x00"]}})
