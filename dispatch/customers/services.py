@@ -78,10 +78,9 @@ def search_customers(text: str | None) -> Select:
     """Customers whose name, e-mail, phone or city contains ``text``, by name."""
     statement = select(Customer).order_by(Customer.name, Customer.id)
     text = typed(text)
-    if text:
-        needle = f"%{text}%"
-        statement = statement.where(or_(Customer.name.ilike(needle), Customer.email.ilike(needle),
-                                        Customer.phone.ilike(needle), Customer.city.ilike(needle)))
+    if text:  # "%" and "_" are looked for as typed, not as wildcards
+        statement = statement.where(or_(*(column.icontains(text, autoescape=True) for column in
+                                          (Customer.name, Customer.email, Customer.phone, Customer.city))))
     return statement
 
 

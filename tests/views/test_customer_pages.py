@@ -25,6 +25,15 @@ def test_customer_list_searches_name_email_phone_and_city(pages, client, make):
     assert "No customer matches" in text_of(client.get("/customers?q=zzzz"))
 
 
+def test_customer_search_takes_percent_and_underscore_as_typed(pages, client, make):
+    pages.login_as("agent")
+    make.customer(name="Van_Dijk 100% Installatie")
+    make.customer(name="Van Dijk Loodgieters")
+    page = text_of(client.get("/customers", query_string={"q": "Van_Dijk"}))
+    assert "Van_Dijk 100% Installatie" in page and "Van Dijk Loodgieters" not in page
+    assert "Van Dijk Loodgieters" not in text_of(client.get("/customers", query_string={"q": "%"}))
+
+
 def test_customer_page_shows_assets_contracts_tickets_jobs_invoices(pages, client, make, world):
     asset = make.asset(world.customer, serial_number="CONTRACT-1",
                        parts_warranty_until=date.today() + timedelta(days=200))
