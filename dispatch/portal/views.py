@@ -53,7 +53,8 @@ def _login_limit() -> str:
 def _portal_context() -> dict[str, Any]:
     language = get_locale().language if get_locale() else "en"
     # The upload limits, for the browser's check before sending (the server checks again).
-    return {"lang": language, "here": _here, "max_files": MAX_FILES, "max_file_bytes": MAX_FILE_BYTES}
+    return {"lang": language, "here": _here, "max_files": MAX_FILES, "max_file_bytes": MAX_FILE_BYTES,
+            "max_file_mb": MAX_FILE_BYTES // (1024 * 1024)}
 
 
 def _here(endpoint: str, **values: Any) -> str:

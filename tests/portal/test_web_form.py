@@ -145,6 +145,8 @@ def test_the_form_speaks_the_customers_language_and_has_a_strict_policy(client):
     assert '<html lang="de">' in german.get_data(as_text=True)
     dutch = client.get("/support?lang=nl", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert '<html lang="nl">' in dutch and 'hreflang="en"' in dutch
+    assert "Maximaal 5 foto's (JPEG, PNG, WebP, GIF, HEIC) of PDF-bestanden, elk 20 MB." in dutch
+    assert 'data-too-big="groter dan 20 MB"' in dutch  # the limits come from the upload rules, in words
     policy = german.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     body = german.get_data(as_text=True)
@@ -164,7 +166,7 @@ def test_an_oversized_body_is_a_413_page_not_a_500(app, client):
     response = client.post("/support", data=b"--x--", content_type="multipart/form-data; boundary=x",
                            environ_overrides={"CONTENT_LENGTH": str(200 * 1024 * 1024)})
     assert response.status_code == 413
-    assert "Too large" in text_of(response)
+    assert "Too large" in text_of(response) and "at most 5 files of 20 MB each" in text_of(response)
 
 
 def test_the_acknowledgement_carries_a_link_that_opens_the_ticket(app, client, web_form):
