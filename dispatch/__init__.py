@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         input_guard,
         models,  # noqa: F401  - every model registered on the metadata
         periodic,
+        request_limits,
         storage,
         tasks,
         web,
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from dispatch.auth import access
     from dispatch.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    request_limits.init_app(app)  # first: its hook must run before any other reads a body
     db.init_app(app)
     migrate.init_app(app, db, directory=str(project_root / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -20,25 +20,15 @@ from dispatch.extensions import limiter
 from dispatch.portal import services, spam
 from dispatch.portal.forms import HONEYPOT, FollowForm, MessageForm, WebTicketForm
 from dispatch.portal.uploads import FIELD, MAX_FILE_BYTES, MAX_FILES, MAX_REQUEST_BYTES, read_uploads
+from dispatch.request_limits import allow_larger_body
 
 bp = Blueprint("portal", __name__, url_prefix="/support")
 
 SCOPE = "portal"
 THANKS = "portal_thanks"
 PDF = "application/pdf"
-UPLOAD_ENDPOINTS = frozenset({"portal.web_form", "portal.add_message"})  # the posts that carry files
-
-
-@bp.record_once
-def _allow_large_uploads(state: Any) -> None:
-    # CSRF protection reads the form in the app's first before-request hook; the portal's larger limit (five
-    # files of 20 MB) must be set before that, for the portal's posts with files only.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
-
-
-def _upload_limit() -> None:
-    if request.endpoint in UPLOAD_ENDPOINTS and request.method == "POST":
-        request.max_content_length = MAX_REQUEST_BYTES
+# The posts that carry files: five files of 20 MB, more than the back office's limit.
+allow_larger_body(bp, {view: lambda _config: MAX_REQUEST_BYTES for view in ("web_form", "add_message")})
 
 
 def _form_limit() -> str:

@@ -16,11 +16,13 @@ from dispatch.auth.access import roles_required
 from dispatch.desk import services as desk
 from dispatch.desk.mailbox import outbound, services
 from dispatch.enums import Channel, MessageKind, Role
+from dispatch.request_limits import MEGABYTE, allow_larger_body
 from dispatch.schemas import Text
 
 blp = Blueprint("api_mailbox", __name__, url_prefix="/api/v1", description="Inbound e-mail and e-mail replies")
 
 RAW_MIME = ("message/rfc822", "application/octet-stream")
+allow_larger_body(blp, {"receive_inbound_mail": lambda config: config["INBOUND_MAIL_MAX_MB"] * MEGABYTE})
 
 
 class InboundMailOut(Schema):
@@ -60,7 +62,6 @@ def receive_inbound_mail():
     refused = _refused_caller()
     if refused is not None:
         return refused
-    request.max_content_length = current_app.config["INBOUND_MAIL_MAX_MB"] * 1024 * 1024
     if request.mimetype not in RAW_MIME:
         return problem(415, "Unsupported Media Type", _("Send the message as raw MIME (message/rfc822)."))
     raw = request.get_data(cache=False)
