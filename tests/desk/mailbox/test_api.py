@@ -75,6 +75,13 @@ def test_a_message_larger_than_other_uploads_but_within_its_own_limit_is_accepte
     assert response.status_code == 202
 
 
+def test_the_own_limit_holds_even_when_a_hook_reads_the_body_first(client, app, inbound_token):
+    # A form-encoded body is read by the input guard before the view: the mail limit must already be in force.
+    body = b"raw=" + b"x" * (26 * 1024 * 1024)
+    response = post_mail(client, body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415 and inbound_count() == 0
+
+
 def test_garbage_is_kept_and_fails_for_an_agent_to_see(client, inbound_token):
     response = post_mail(client, b"\x00\x01 this is not MIME \xff")
     assert response.status_code == 202
