@@ -2,8 +2,9 @@
 
 No person types one, SQLite cuts text at it in places, and PostgreSQL refuses it in a parameter (a 500 at the
 first flush). The API answers 422 problem+json naming the field (a JSON path such as ``lines.0.description``,
-or the query or form argument); a page answers 400. Uploaded files and raw bodies (inbound mail) are bytes and
-stay untouched; searches drop the character themselves, so a stray one in a search box still finds.
+or the query or form argument); a page answers 400 to a form. A page's query string (a link, a search box, a
+list's filters) has the character dropped instead, so a stray one still finds. Uploaded files and raw bodies
+(inbound mail) are bytes and stay untouched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 
 from dispatch.api.problems import is_api_request, problem
 
@@ -48,6 +50,8 @@ def nul_field(value: Any, path: str = "") -> str | None:
 
 def _refuse_nul() -> Response | None:
     api = is_api_request()
+    if not api:
+        _drop_nul_from_query()
     # Only a form-encoded body is read here: reading any other body fixes the stream's size limit before a view
     # with a larger one (inbound mail) has set it.
     form = request.form.items(multi=True) if request.mimetype in FORM_TYPES else ()
@@ -61,3 +65,10 @@ def _refuse_nul() -> Response | None:
         abort(400)
     return problem(422, "Validation failed", _("Text may not contain NUL characters."),
                    errors={found: [_("Remove the NUL character (U+0000).")]})
+
+
+def _drop_nul_from_query() -> None:
+    pairs = list(request.args.items(multi=True))
+    if any(NUL in key or NUL in value for key, value in pairs):
+        # ``args`` is computed once per request and cached on it: the views read the cleaned copy.
+        request.args = ImmutableMultiDict([(key.replace(NUL, ""), value.replace(NUL, "")) for key, value in pairs])

@@ -19,18 +19,15 @@ PG_VECTOR = "search_vector"
 PG_TSQUERY = "to_tsquery('simple', dispatch_unaccent({}))"
 MAX_WORD = 60
 WORD = re.compile(r"[^\W_]+")
-
-
 MAX_TYPED = 200  # characters of a search box read by a LIKE search
 
 
 def typed(value: str | None) -> str:
-    """A search box's text for a LIKE search: trimmed, at most ``MAX_TYPED`` characters, without NUL.
+    """A search box's text for a LIKE search: trimmed, at most ``MAX_TYPED`` characters.
 
-    Pages' query strings reach here unchecked (``dispatch.input_guard`` refuses NUL in the API and in forms);
-    no stored text holds a NUL, and PostgreSQL refuses one in a parameter, so it is dropped.
+    A NUL never arrives: ``dispatch.input_guard`` drops it from pages' query strings and refuses it in the API.
     """
-    return (value or "").replace("\x00", "").strip()[:MAX_TYPED]
+    return (value or "").strip()[:MAX_TYPED]
 
 
 def words(value: str | None, limit: int = MAX_TERMS) -> list[str]:

@@ -8,6 +8,7 @@ from dispatch.customers.models import Asset
 from dispatch.desk.models import Ticket
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
+from tests.support.routes import page_rules
 from tests.views.helpers import text_of
 
 
@@ -45,3 +46,17 @@ def test_lists_and_fragments_shrug_off_odd_queries(pages, client, make):
     assert "Odd Query BV" in text_of(client.get("/customers?q=Odd%00"))
     assert "Odd Query BV" in text_of(client.get("/tickets/new/customers?q=Odd%00"))
     assert customer.name in text_of(client.get(f"/tickets/new?customer_id={customer.id}"))
+
+
+QUERY_ARGUMENTS = ("q", "status", "state", "category", "channel", "priority", "view", "sort", "queue_id", "owner_id",
+                   "customer_id", "cursor", "page", "day", "days", "from", "to", "start", "end", "target", "solver")
+
+
+def test_every_page_drops_a_nul_from_its_query_string_instead_of_failing(app, pages, client, make):
+    pages.login_as("admin")
+    ticket = make.ticket(category="Boiler")
+    for method, rule, _roles in page_rules(app):
+        if method == "GET" and not rule.arguments:
+            response = client.get(rule.rule, query_string={name: "x\x00" for name in QUERY_ARGUMENTS})
+            assert response.status_code < 500, rule.rule
+    assert ticket.reference in text_of(client.get("/tickets", query_string={"category": "Boiler\x00"}))
