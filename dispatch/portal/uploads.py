@@ -19,7 +19,8 @@ from dispatch.errors import Invalid, TooLarge, UnsupportedMedia
 from dispatch.extensions import db
 from dispatch.storage import storage
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_MB = 20
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_FILES = 5
 # The request as a whole: every file at its limit plus the text fields.
 MAX_REQUEST_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024
@@ -46,7 +47,7 @@ def read_uploads(files: Iterable[FileStorage]) -> list[Upload]:
         name = (file.filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
         data = file.stream.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            limit = _("%(name)s is larger than %(mb)s MB.", name=name, mb=MAX_FILE_BYTES // (1024 * 1024))
+            limit = _("%(name)s is larger than %(mb)s MB.", name=name, mb=MAX_FILE_MB)
             raise TooLarge(limit, errors={FIELD: [limit]})
         if not data:
             empty = _("%(name)s is empty.", name=name)

@@ -19,7 +19,7 @@ from dispatch.errors import DomainError, NotFound
 from dispatch.extensions import limiter
 from dispatch.portal import services, spam
 from dispatch.portal.forms import HONEYPOT, FollowForm, MessageForm, WebTicketForm
-from dispatch.portal.uploads import FIELD, MAX_FILE_BYTES, MAX_FILES, MAX_REQUEST_BYTES, read_uploads
+from dispatch.portal.uploads import FIELD, MAX_FILE_BYTES, MAX_FILE_MB, MAX_FILES, MAX_REQUEST_BYTES, read_uploads
 from dispatch.request_limits import allow_larger_body
 
 bp = Blueprint("portal", __name__, url_prefix="/support")
@@ -44,7 +44,7 @@ def _portal_context() -> dict[str, Any]:
     language = get_locale().language if get_locale() else "en"
     # The upload limits, for the browser's check before sending (the server checks again).
     return {"lang": language, "here": _here, "max_files": MAX_FILES, "max_file_bytes": MAX_FILE_BYTES,
-            "max_file_mb": MAX_FILE_BYTES // (1024 * 1024)}
+            "max_file_mb": MAX_FILE_MB}
 
 
 def _here(endpoint: str, **values: Any) -> str:
