@@ -7,95 +7,42 @@ that database once, empties it between tests, and a real ``rq worker`` process r
 
 from __future__ import annotations
 
+import copy
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
 
 from dispatch import create_app
-from dispatch.extensions import db
+from dispatch.extensions import db, limiter
 from tests.support.api import ApiClient
 from tests.support.client import IsolatedClient
+from tests.support.databases import PROJECT_ROOT, PostgresDatabase, SQLiteDatabase, worker_database_url
 from tests.support.geocoder import GeocoderStandIn
 from tests.support.mailserver import MailServer
 from tests.support.pages import Pages
+from tests.support.tasks import QueueDrain
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-# Rows that the migration itself seeds; kept between tests.
-# Rows the migrations seed; on PostgreSQL each test gets them back as they were after migrating.
-SEEDED_TABLES = ("ticket_statuses", "sla_policies", "business_hours")
 
 if REDIS_URL and not POSTGRES_URL:
     raise RuntimeError("TEST_REDIS_URL needs TEST_DATABASE_URL: the rq worker must see the test database")
 
 
-def _migrate(database_url: str, workdir: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "migrate", "FLASK_APP": "dispatch",
-           "STORAGE_DIR": str(workdir / "files")}
-    env.pop("REDIS_URL", None)
-    done = subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True)
-    if done.returncode != 0:  # say why, not just "exit status 1", once per session
-        pytest.exit(f"`flask db upgrade` failed:\n{done.stdout}{done.stderr[-6000:]}", returncode=3)
+def _worker_id() -> str:
+    """``gw0``, ``gw1``... under pytest-xdist; ``master`` in a plain run."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
-class Databases:
-    """Hands out an empty migrated database per test."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.count = 0
-        if POSTGRES_URL:
-            engine = create_engine(_psycopg(POSTGRES_URL))
-            with engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            engine.dispose()
-            _migrate(POSTGRES_URL, workdir)
-            engine = create_engine(_psycopg(POSTGRES_URL))
-            self.tables = [name for name in inspect(engine).get_table_names() if name != "alembic_version"]
-            with engine.connect() as connection:
-                self.seeds = {table: [dict(row) for row in connection.execute(text(f"SELECT * FROM {table}"))
-                                      .mappings()] for table in SEEDED_TABLES}
-            engine.dispose()
-        else:
-            self.template = workdir / "template.sqlite3"
-            _migrate(f"sqlite:///{self.template}", workdir)
-
-    def fresh(self) -> str:
-        if POSTGRES_URL:
-            return POSTGRES_URL
-        self.count += 1
-        path = self.workdir / f"test-{self.count}.sqlite3"
-        shutil.copyfile(self.template, path)
-        return f"sqlite:///{path}"
-
-    def reset(self, url: str) -> None:
-        if POSTGRES_URL:
-            engine = create_engine(_psycopg(url))
-            with engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
-                for table, rows in self.seeds.items():
-                    if rows:
-                        columns = list(rows[0])
-                        connection.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                                                f"({', '.join(':' + column for column in columns)})"), rows)
-                        # Later inserts number on from the seeds, as after a fresh migration.
-                        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                                f"(SELECT max(id) FROM {table}))"))
-            engine.dispose()
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-
-
-def _psycopg(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+def _worker_redis_url() -> str:
+    """The test Redis database of this process: xdist worker N uses database N of ``TEST_REDIS_URL``'s server."""
+    if not REDIS_URL or _worker_id() == "master":
+        return REDIS_URL
+    head, _, _database = REDIS_URL.rpartition("/")
+    return f"{head}/{int(_worker_id().removeprefix('gw'))}"
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +51,14 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def databases(workdir: Path) -> Databases:
-    return Databases(workdir)
+def database(workdir: Path) -> SQLiteDatabase | PostgresDatabase:
+    """This process's migrated test database (an xdist worker's own on PostgreSQL)."""
+    if POSTGRES_URL:
+        database = PostgresDatabase(worker_database_url(POSTGRES_URL, _worker_id()), workdir)
+        yield database
+        database.close()
+    else:
+        yield SQLiteDatabase(workdir)
 
 
 @pytest.fixture(scope="session")
@@ -138,20 +91,21 @@ def _geocoder_config(server: GeocoderStandIn) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, workdir: Path,
+def rq_worker(database, mail_server: MailServer, storage_dir: Path, workdir: Path,
               geocoder_server: GeocoderStandIn):
-    """A real ``rq worker`` process on the test Redis, when the suite runs with one."""
-    if not REDIS_URL:
+    """A real ``rq worker`` process on this process's test Redis database, when the suite runs with one."""
+    redis_url = _worker_redis_url()
+    if not redis_url:
         yield None
         return
     from redis import Redis
 
-    Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "REDIS_URL": REDIS_URL, "SMTP_URL": mail_server.url,
+    Redis.from_url(redis_url).flushdb()
+    env = {**os.environ, "DATABASE_URL": database.url, "REDIS_URL": redis_url, "SMTP_URL": mail_server.url,
            "STORAGE_DIR": str(storage_dir), "SECRET_KEY": "test-secret", **_geocoder_config(geocoder_server)}
     log = open(workdir / "rq-worker.log", "wb")  # noqa: SIM115 - open for the life of the worker
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rq"), "worker", "--url", REDIS_URL,
+        [str(Path(sys.executable).parent / "rq"), "worker", "--url", redis_url,
          "--worker-class", "rq.worker.SimpleWorker", "--with-scheduler", "default"],
         env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -161,17 +115,26 @@ def rq_worker(databases: Databases, mail_server: MailServer, storage_dir: Path, 
     log.close()
 
 
-@pytest.fixture
-def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_worker, geocoder_server):
-    url = databases.fresh()
-    geocoder_server.reset()
+@pytest.fixture(scope="session")
+def queue_drain(rq_worker):
+    """Empties the rq queue between tests (a no-op without Redis)."""
+    drain = QueueDrain(_worker_redis_url()) if rq_worker is not None else None
+    yield drain
+    if drain is not None:
+        drain.close()
+
+
+@pytest.fixture(scope="session")
+def shared_app(database, mail_server: MailServer, storage_dir: Path, rq_worker, geocoder_server):
+    """The app of this test process, built once: ``create_app`` costs about 200 ms (URL rules, the OpenAPI
+    document, template compilation on first use), which per test was 40 % of the suite's time."""
     app = create_app({
         **_geocoder_config(geocoder_server),
         "GEOCODER_MIN_DELAY_SECONDS": 0.01,
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": database.url,
+        "REDIS_URL": _worker_redis_url(),
         "STORAGE_DIR": str(storage_dir),
         "SMTP_URL": mail_server.url,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -180,16 +143,30 @@ def app(databases: Databases, mail_server: MailServer, storage_dir: Path, rq_wor
         "SERVER_NAME": "localhost",
     })
     app.test_client_class = IsolatedClient
-    mail_server.clear()
-    with app.app_context():
-        yield app
-        if REDIS_URL:
-            from tests.support.tasks import drain_queue
+    return app
 
-            drain_queue(REDIS_URL)
-        db.session.remove()
-        db.engine.dispose()
-    databases.reset(url)
+
+@pytest.fixture
+def app(shared_app, database, mail_server: MailServer, geocoder_server, queue_drain):
+    """The process's app in a pushed app context, with the migrated database and the configuration as built.
+
+    What a test changes is put back after it: the rows it wrote, the configuration it set, the rate-limit
+    counts, the mail and geocoder stand-ins' memory, the queue of background tasks.
+    """
+    configuration = copy.deepcopy(dict(shared_app.config))
+    geocoder_server.reset()
+    mail_server.clear()
+    limiter.reset()
+    try:
+        with shared_app.app_context():
+            yield shared_app
+            if queue_drain is not None:
+                queue_drain.wait()
+            db.session.remove()
+            database.restore(db.engine)
+    finally:
+        shared_app.config.clear()
+        shared_app.config.update(configuration)
 
 
 @pytest.fixture

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
 
 from dispatch.enums import GeocodeStatus
 from dispatch.extensions import db
+from dispatch.scheduling.geo import geocoding
 from dispatch.scheduling.geo.geocoding import Address, locate
 from dispatch.scheduling.geo.models import GeocodeResult
 from tests.scheduling.geo.conftest import reload
@@ -87,9 +89,23 @@ def test_an_unreachable_geocoder_and_an_unknown_town_leave_the_address_pending(a
     assert locate(Address("Straat 1", "1234 AB", "Nowhereville", "NL")).status == GeocodeStatus.PENDING
 
 
-def test_lookups_are_at_least_the_minimum_delay_apart(app, geocoder):
-    """Three workers asking at once: the requests arrive one second apart (Redis slot or process lock)."""
-    app.config["GEOCODER_MIN_DELAY_SECONDS"] = 1.0
+def test_lookups_are_at_least_the_minimum_delay_apart(app, geocoder, monkeypatch):
+    """Three workers asking at once get their sending slots the minimum delay apart (Redis slot or process lock).
+
+    The times are taken where a slot is granted, not where the request reaches the stand-in: the time
+    from slot to arrival (geopy, HTTP, the stand-in's thread) varies with the machine's load, the spacing
+    of the slots does not.
+    """
+    delay = 0.5
+    app.config["GEOCODER_MIN_DELAY_SECONDS"] = delay
+    granted: list[float] = []
+    real_wait = geocoding.wait_for_slot
+
+    def recording_wait(current_app) -> None:
+        real_wait(current_app)
+        granted.append(time.monotonic())
+
+    monkeypatch.setattr(geocoding, "wait_for_slot", recording_wait)
     errors: list[BaseException] = []
 
     def look_up(n: int) -> None:
@@ -105,8 +121,9 @@ def test_lookups_are_at_least_the_minimum_delay_apart(app, geocoder):
     for thread in threads:
         thread.join(timeout=30)
     assert not errors
-    times = sorted(search.at for search in geocoder.searches())
-    assert len(times) == 3
-    # Slots are taken 1 s apart before sending; arrival may jitter by a few milliseconds.
-    assert times[2] - times[0] >= 1.95
-    assert min(later - earlier for earlier, later in zip(times, times[1:], strict=False)) >= 0.95
+    assert len(geocoder.searches()) == 3
+    granted.sort()
+    # A grant is stamped just after the slot is taken, so only a thread switch between the two can
+    # shorten a gap (the earlier stamp late): far below the 20 % allowed here.
+    gaps = [later - earlier for earlier, later in zip(granted, granted[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 0.8 * delay, gaps
