@@ -11,6 +11,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FLASK  := $(BIN)/flask --app dispatch
 PYTEST_ARGS ?=
+# `make test` spreads the suite over every core (pytest-xdist), a file's tests kept on one worker;
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run install translations migrate demo test bench lint clean
 
@@ -43,7 +46,7 @@ demo: migrate
 	$(FLASK) demo
 
 test: install translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install translations
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s -o norecursedirs= $(PYTEST_ARGS)

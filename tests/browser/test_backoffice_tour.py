@@ -29,6 +29,24 @@ TOO_WIDE = """() => {
 }"""
 
 
+# Every image brought into view and waited for (load or error, 10 s at most), then those that did not
+# load. Lazy images start loading only near the viewport and never hold up the page's load event, so
+# reading `complete` straight after navigating races their download.
+BROKEN_IMAGES = """async () => {
+  const settled = img => img.complete ? Promise.resolve() : new Promise(done => {
+    img.addEventListener('load', done, { once: true });
+    img.addEventListener('error', done, { once: true });
+    setTimeout(done, 10000);
+  });
+  for (const img of document.images) {
+    img.scrollIntoView({ block: 'center' });
+    await settled(img);
+  }
+  window.scrollTo(0, 0);
+  return [...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src);
+}"""
+
+
 def _completed_job(make):
     """A job done in the field (hours, a part, a photo, a signature) and closed with a draft invoice."""
     make.company()
@@ -84,8 +102,7 @@ def test_every_page_fits_and_loads_cleanly(page, live_server, make, tiles, width
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         if widths[0] > widths[1]:
             pytest.fail(f"{path}: {widths[0]} px wide at {widths[1]} px: {page.evaluate(TOO_WIDE)}")
-        broken = page.evaluate("() => [...document.images].filter(i => !i.complete || !i.naturalWidth)"
-                               ".map(i => i.src)")
+        broken = page.evaluate(BROKEN_IMAGES)
         assert broken == [], f"{path}: {broken}"
         shoot(page, f"tour-{width}-{name}")
     problems.seen = [seen for seen in problems.seen if "/tickets/999999" not in seen]

@@ -115,7 +115,8 @@ class PostgresDatabase:
                 if self.sequences.get(name) is None:
                     connection.execute(text(f"ALTER SEQUENCE {name} RESTART"))
                 else:
-                    connection.execute(text("SELECT setval(:name, :value)"), {"name": name, "value": self.sequences[name]})
+                    connection.execute(text("SELECT setval(:name, :value)"),
+                                       {"name": name, "value": self.sequences[name]})
 
     def close(self) -> None:
         """Close the restoring connection."""
