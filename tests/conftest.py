@@ -1,8 +1,13 @@
 """Fixtures in the Flask tutorial's style: ``app``, ``client``, ``runner``, ``auth``, plus real services.
 
-By default every test gets a fresh SQLite database copied from one migrated template, and tasks run
-in-process. With ``TEST_DATABASE_URL`` (PostgreSQL) and ``TEST_REDIS_URL`` set, the suite migrates
-that database once, empties it between tests, and a real ``rq worker`` process runs the tasks.
+Each test process (each pytest-xdist worker) builds the app once and migrates one database; after
+every test that database, the app's configuration and its rate-limit counts are put back as they were
+(``tests/support/databases.py``). By default the database is SQLite and tasks run in-process. With
+``TEST_DATABASE_URL`` (PostgreSQL) and ``TEST_REDIS_URL`` set, every worker gets its own database and
+Redis database, and a real ``rq worker`` process of its own runs the tasks.
+
+Tests that need an app of their own (other configuration read at start-up, proxy headers, a second app
+racing the first) build one with ``create_app`` themselves and say why.
 """
 
 from __future__ import annotations
