@@ -12,6 +12,23 @@ DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS")
 
 
+# The innermost elements that stick out past the right edge of the screen, with their right edge in px.
+_STICKING_OUT = """() => {
+  const edge = document.documentElement.clientWidth + 0.5, right = e => e.getBoundingClientRect().right;
+  if (document.documentElement.scrollWidth <= document.documentElement.clientWidth) return [];
+  const out = [...document.querySelectorAll('body *')].filter(e => right(e) > edge)
+    .filter(e => ![...e.children].some(c => right(c) > edge))
+    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className} `
+      + `"${(e.textContent || '').trim().slice(0, 40)}" ${Math.round(right(e))}`);
+  return out.length ? out : [`page ${document.documentElement.scrollWidth} px wide`];
+}"""
+
+
+def sticking_out(page) -> list[str]:
+    """What makes the page wider than the screen (empty when it fits): the innermost culprits, for the message."""
+    return page.evaluate(_STICKING_OUT)
+
+
 class Problems:
     """Script errors, console errors (CSP violations among them) and failed back-office requests."""
 

@@ -13,21 +13,12 @@ from dispatch.enums import JobStatus, TimeKind
 from dispatch.extensions import db
 from dispatch.field import photos as field_photos
 from dispatch.field import services as field
-from tests.browser.backoffice_support import Problems, shoot, sign_in
+from tests.browser.backoffice_support import Problems, shoot, sign_in, sticking_out
 from tests.support.factories import next_weekday_at
 from tests.support.tasks import wait_for_tasks
 from tests.views.helpers import jpeg, signature_data_url
 
 pytestmark = pytest.mark.browser
-
-# The innermost elements that stick out past the right edge of the screen (for the failure message).
-TOO_WIDE = """() => {
-  const edge = document.documentElement.clientWidth + 0.5, right = e => e.getBoundingClientRect().right;
-  return [...document.querySelectorAll('body *')].filter(e => right(e) > edge)
-    .filter(e => ![...e.children].some(c => right(c) > edge))
-    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(right(e))}`);
-}"""
-
 
 # Every image brought into view and waited for (load or error, 10 s at most), then those that did not
 # load. Lazy images start loading only near the viewport and never hold up the page's load event, so
@@ -98,10 +89,7 @@ def test_every_page_fits_and_loads_cleanly(page, live_server, make, tiles, width
     for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        widths = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if widths[0] > widths[1]:
-            pytest.fail(f"{path}: {widths[0]} px wide at {widths[1]} px: {page.evaluate(TOO_WIDE)}")
+        assert sticking_out(page) == [], f"{path} is wider than {width} px"
         broken = page.evaluate(BROKEN_IMAGES)
         assert broken == [], f"{path}: {broken}"
         shoot(page, f"tour-{width}-{name}")
