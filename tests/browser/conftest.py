@@ -122,6 +122,21 @@ def context(browser):
     context.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, its page's address and text go into the report (also from an xdist worker)."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or page is None or page.is_closed():
+        return
+    try:
+        text = page.evaluate("() => document.body ? document.body.innerText : ''")
+    except Exception as error:  # noqa: BLE001 - the page may have gone with the failure
+        text = f"(the page's text could not be read: {error})"
+    report.sections.append(("page at failure", f"{page.url}\n{text[:3000]}"))
+
+
 @pytest.fixture
 def page(context):
     page = context.new_page()
