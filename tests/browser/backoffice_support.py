@@ -25,7 +25,12 @@ _STICKING_OUT = """() => {
 
 
 def sticking_out(page) -> list[str]:
-    """What makes the page wider than the screen (empty when it fits): the innermost culprits, for the message."""
+    """What makes the page wider than the screen (empty when it fits): the innermost culprits, for the message.
+
+    Measured once the page has loaded: a layout forced from a script (and a test's locator is one) does not
+    wait for a stylesheet still on its way, so an unstyled table counts as wider than a phone until then.
+    """
+    page.wait_for_load_state("load")
     return page.evaluate(_STICKING_OUT)
 
 

@@ -13,7 +13,7 @@ from dispatch.audit import events_for
 from dispatch.enums import JobStatus
 from dispatch.extensions import db
 from dispatch.scheduling.models import Job
-from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in
+from tests.browser.backoffice_support import DESKTOP, Problems, shoot, sign_in, sticking_out
 from tests.pwa.browser_support import wait_for_js
 from tests.scheduling.board.support import at, board_day, planned
 
@@ -131,11 +131,11 @@ def test_phone_wide_board_does_not_overflow_and_has_no_csp_violation(page, live_
     make.job()
     open_board(page, live_server, make, day)
     expect(page.locator(f"#job-card-{job.id}")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert sticking_out(page) == []
     assert page.evaluate("document.querySelector('.lanes-scroll').scrollWidth > "
                          "document.querySelector('.lanes-scroll').clientWidth")
     shoot(page, "board-phone")
     page.goto(f"{live_server.url}/board?day={day.isoformat()}&days=7")
     expect(page.get_by_role("columnheader", name="Technician")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert sticking_out(page) == []
     problems.assert_none()

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from dispatch.desk.models import Ticket, TicketAttachment
 from dispatch.extensions import db
-from tests.browser.backoffice_support import Problems, shoot
+from tests.browser.backoffice_support import Problems, shoot, sticking_out
 from tests.views.helpers import jpeg
 
 pytestmark = pytest.mark.browser
 
 
 def _fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return sticking_out(page) == []
 
 
 def test_a_customer_reports_a_problem_with_a_photo_on_a_phone(app, page, live_server, make):
